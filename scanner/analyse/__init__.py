@@ -1,0 +1,1 @@
+"""Analyse stage: media bytes -> MediaFacts (pixels, metadata, fingerprints, faces)."""

@@ -1,0 +1,56 @@
+"""name-in-file: an image's file name or embedded metadata names a person."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.checks.interface import CheckContext, Hit, check
+from scanner.checks.name_with_image import field_words
+from scanner.checks.people import face_note, image_media, may_show_people, pupil_names
+
+
+@check(
+    "name-in-file", guidance="G2, G4", variants=("full", "first+context", "first", "unconfirmed")
+)
+def name_in_file(ctx: CheckContext) -> Iterator[Hit]:
+    """
+    What it finds:
+        An image whose file name (amelia_hughes_sports_day.jpg) or embedded metadata (XMP
+        face-region names, IPTC caption or keywords, EXIF description) names someone who
+        may be a pupil.
+
+    Why it matters for pupils:
+        Anyone who saves the image keeps the name with it, even when the post itself
+        names nobody. Photo software writes face-tag names into the file without asking.
+
+    Example:
+        sports-day/amelia_hughes_relay.jpg, or a photo whose XMP lists PersonInImage
+        "Amelia Hughes".
+
+    Options:
+        Points and severity by name kind in the variants `full`, `first+context`, `first`,
+        and `unconfirmed` (no face was found in the image).
+
+    Fix:
+        Rename the file to something neutral (sports-day-01.jpg) and strip its metadata
+        before uploading (`exposure-scan sanitize` writes cleaned copies).
+    """
+    by_media: dict[str, list] = {}
+    for h in pupil_names(ctx.names):
+        if h.media and (h.field == "file_name" or h.field.startswith("metadata:")):
+            by_media.setdefault(h.media, []).append(h)
+    for m in image_media(ctx.media):
+        hits = by_media.get(m.media.locator)
+        if not hits:
+            continue
+        order = ("full", "first+context", "first")
+        best = min(hits, key=lambda h: order.index(h.kind.value))
+        names = list(dict.fromkeys(ctx.shown(h.name) for h in hits))
+        variant = best.kind.value if may_show_people(m.facts) else "unconfirmed"
+        yield Hit(
+            evidence=f"{field_words(best.field)} names {', '.join(names[:4])} "
+            f"({face_note(m.facts)})",
+            field=best.field,
+            media=m.media.locator,
+            variant=variant,
+        )

@@ -1,0 +1,81 @@
+"""name-with-image: a post shows a photo and names a pupil."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scanner.checks.interface import CheckContext, Hit, check
+from scanner.checks.people import face_note, image_media, may_show_people, pupil_names, strongest
+from scanner.model import NameKind
+
+FIELD_WORDS = {
+    "body": "post text",
+    "title": "post title",
+    "caption": "caption",
+    "alt": "alt text",
+    "description": "description",
+    "tags": "tags",
+    "comments": "comments",
+    "album": "album name",
+    "place": "place",
+    "file_name": "file name",
+}
+
+
+def field_words(field: str) -> str:
+    """A field id in plain words for evidence texts."""
+    return FIELD_WORDS.get(field, field.replace("metadata:", "embedded ").replace("_", " "))
+
+
+@check(
+    "name-with-image",
+    guidance="G2",
+    variants=("full", "first+context", "first", "unconfirmed"),
+)
+def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
+    """
+    What it finds:
+        A post that shows a photo which may show pupils and, anywhere in its own text
+        (caption, title, alt text, hashtags, tags, comments), names someone who may be a
+        pupil. A full name is worse than a first name alone.
+
+    Why it matters for pupils:
+        A face with a name is what turns a school photo into a target: it lets a stranger
+        find the child elsewhere, and it is what deepfake abusers search for. The guidance
+        is "names-no-images, images-no-names".
+
+    Example:
+        A Facebook post "Well done Amelia Hughes, Star of the Week!" with a photo.
+
+    Options:
+        Points and severity by name kind in the variants `full`, `first+context`, `first`,
+        and `unconfirmed` (a name beside a photo in which no face was found).
+
+    Fix:
+        Remove the name from the post, or replace the photo with one in which no pupil can
+        be identified.
+    """
+    images = image_media(ctx.media)
+    if not images:
+        return
+    post_names = [
+        h for h in pupil_names(ctx.names) if not h.field.startswith(("metadata:", "file_name"))
+    ]
+    if not post_names:
+        return
+    people = [m for m in images if may_show_people(m.facts)]
+    best = strongest(post_names)
+    names = list(dict.fromkeys(ctx.shown(h.name) for h in post_names))
+    where = field_words(best.field)
+    if people:
+        variant = best.kind.value
+        target = people[0]
+    else:
+        variant = "unconfirmed"
+        target = images[0]
+    evidence = f"{where} names {', '.join(names[:4])}{' …' if len(names) > 4 else ''}"
+    evidence += f" beside {len(images)} photo{'s' if len(images) != 1 else ''}"
+    evidence += f" ({face_note(target.facts)})"
+    if best.kind is NameKind.FULL:
+        evidence += "; full name"
+    yield Hit(evidence=evidence, field=best.field, media=target.media.locator, variant=variant)

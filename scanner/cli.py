@@ -1,0 +1,263 @@
+"""Command line: argument parsing and exit codes only.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, policy or
+input error. Every error is one plain line naming the file and what is wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from scanner import __version__
+from scanner.model import Band, Report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FAIL_ON = ("low", "medium", "high", "critical", "never")
+
+
+class UsageError(Exception):
+    """The command line asks for something impossible; the message says what."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-09-01") from exc
+
+
+def add_output_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that produces a report (scan, crawl)."""
+    from scanner.report import FORMATTERS
+
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATTERS),
+        default="table",
+        help="output format (default: table)",
+    )
+    p.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE (written only when the scan succeeds)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default="high",
+        help="exit 1 when any post is in this band or above (default: high)",
+    )
+    p.add_argument(
+        "--rules", metavar="TOML", type=Path, help="a policy file overriding rules/default.toml"
+    )
+    p.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        metavar="DATE",
+        help="judge post ages against this date (default: today)",
+    )
+    p.add_argument(
+        "--show-names",
+        action="store_true",
+        help="show names in full (default: shortened, e.g. 'Amelia H.')",
+    )
+    p.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=0,
+        help="worker processes for image analysis (default: one per core)",
+    )
+    p.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
+    p.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="where the facts cache lives (default: the user cache directory)",
+    )
+    p.add_argument("--debug", action="store_true", help="stop at the first internal error")
+    for extend in OUTPUT_OPTION_HOOKS:
+        extend(p)
+
+
+OUTPUT_OPTION_HOOKS: list[Callable[[argparse.ArgumentParser], None]] = []
+"""Later stages add their scan options here (e.g. the name finder's --roster)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exposure-scan",
+        description="Find the published school photos that put pupils at risk, and say how "
+        "to fix them. Reads exports and files; never uploads anything and never changes "
+        "your files.",
+    )
+    parser.add_argument("--version", action="version", version=f"exposure-scan {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (help_text, add, _run) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add(p)
+    return parser
+
+
+# ---------------------------------------------------------------- scan
+
+
+def _add_scan(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="export zips, folders of photos, saved pages or WARC files",
+    )
+    add_output_options(p)
+
+
+def make_options(args: argparse.Namespace):
+    """ScanOptions from the shared output options."""
+    from scanner.pipeline import ScanOptions
+    from scanner.resources import default_policy_path
+    from scanner.rules import load_policy
+    from scanner.store import default_cache_path
+
+    policy = load_policy(default_policy_path(), args.rules)
+    cache_path = None
+    if not args.no_cache:
+        cache_path = (args.cache_dir / "facts.sqlite") if args.cache_dir else default_cache_path()
+    extra: dict[str, object] = {}
+    opts = ScanOptions(
+        policy=policy,
+        as_of=args.as_of or date.today(),
+        jobs=args.jobs,
+        cache_path=cache_path,
+        show_names=args.show_names,
+        debug=args.debug,
+        progress=True,
+        extra=extra,
+    )
+    for hook in SCAN_OPTION_HOOKS:
+        opts = hook(args, opts)
+    return opts
+
+
+SCAN_OPTION_HOOKS: list[Callable] = []
+"""Functions (args, ScanOptions) -> ScanOptions that later stages register."""
+
+
+def emit(report: Report, args: argparse.Namespace) -> int:
+    """Write or print the report, then choose the exit code from --fail-on."""
+    from rich.console import Console
+
+    from scanner.report import FORMATTERS
+    from scanner.report.table import print_to
+
+    if args.output:
+        write_atomic(Path(args.output), FORMATTERS[args.format](report))
+        from scanner.report.table import summary_line
+
+        print(summary_line(report), file=sys.stderr)
+        print(f"Report written to {args.output}", file=sys.stderr)
+    elif args.format == "table" and sys.stdout.isatty():
+        print_to(Console(), report)
+    else:
+        sys.stdout.write(FORMATTERS[args.format](report))
+    if args.fail_on == "never":
+        return EXIT_OK
+    threshold = Band(args.fail_on).order
+    return EXIT_FINDINGS if any(r.band.order >= threshold for r in report.posts) else EXIT_OK
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _run_scan(args: argparse.Namespace) -> int:
+    from scanner.pipeline import scan
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or folder")
+    opts = make_options(args)
+    return emit(scan(args.paths, opts), args)
+
+
+# ---------------------------------------------------------------- rules
+
+
+def _add_rules(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", nargs="?", help="a check id to explain in full")
+    p.add_argument("--rules", metavar="TOML", type=Path, help="show settings from this policy")
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from scanner.checks import REGISTRY
+    from scanner.resources import default_policy_path
+    from scanner.rules import load_policy
+
+    policy = load_policy(default_policy_path(), args.rules)
+    if args.id:
+        chk = REGISTRY.get(args.id)
+        if chk is None:
+            raise UsageError(f"no check with id {args.id!r}; `exposure-scan rules` lists them")
+        cp = policy.checks[chk.id]
+        print(f"{chk.id}: {cp.title}")
+        print(
+            f"Guidance: {chk.guidance}. Default severity {cp.severity.value}, "
+            f"{cp.points} points{'' if cp.enabled else ' (disabled)'}."
+        )
+        for name, v in cp.variants.items():
+            print(f"  variant {name}: {v.severity.value}, {v.points} points")
+        for key, value in cp.options.items():
+            print(f"  option {key} = {value!r}")
+        print()
+        print(chk.doc)
+        return EXIT_OK
+    width = max(len(i) for i in REGISTRY)
+    for cid, chk in REGISTRY.items():
+        cp = policy.checks[cid]
+        print(f"{cid:<{width}}  {cp.severity.value:<8}  {chk.guidance:<7}  {chk.summary}")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
+    "scan": ("scan exports, photo folders, saved pages or web archives", _add_scan, _run_scan),
+    "rules": ("list the checks, or explain one", _add_rules, _run_rules),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_ERROR
+    from scanner.ingest.interface import IngestError
+    from scanner.rules import PolicyError
+
+    _help, _add, run = COMMANDS[args.command]
+    try:
+        return run(args)
+    except (UsageError, PolicyError, IngestError) as exc:
+        if getattr(args, "debug", False):
+            raise
+        print(f"exposure-scan: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("exposure-scan: interrupted", file=sys.stderr)
+        return 130

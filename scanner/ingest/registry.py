@@ -1,0 +1,11 @@
+"""The ingest adapters, in the order detection tries them: one line per source format.
+
+Platform adapters come first; the plain folder-of-images adapter is the fallback, last.
+"""
+
+from __future__ import annotations
+
+from scanner.ingest import folder
+from scanner.ingest.interface import Adapter
+
+ADAPTERS: tuple[Adapter, ...] = (folder.ADAPTER,)
