@@ -7,7 +7,7 @@ from pathlib import Path
 
 def rules_dir() -> Path:
     """The folder holding default.toml and lexicon/."""
-    packaged = Path(__file__).parent / "rules"
+    packaged = Path(__file__).parent / "policy_data"
     if (packaged / "default.toml").is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "rules"
