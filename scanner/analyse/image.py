@@ -35,7 +35,9 @@ MAX_PIXELS = 120_000_000
 CAMERA_MIN_PIXELS = 6_000_000
 """Camera originals are sensor-sized; platforms serve 1-2 MP."""
 
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# Pillow's own bomb guard raises at open with a message no governor can read; ours runs
+# right after open (before any decode), is stricter, and names the declared size.
+Image.MAX_IMAGE_PIXELS = None
 
 
 class ImageError(Exception):
