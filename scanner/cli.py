@@ -203,6 +203,8 @@ def _run_scan(args: argparse.Namespace) -> int:
 def _add_rules(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?", help="a check id to explain in full")
     p.add_argument("--rules", metavar="TOML", type=Path, help="show settings from this policy")
+    p.add_argument("--markdown", action="store_true",
+                   help="print the checks as the Markdown table used in README.md")
 
 
 def _run_rules(args: argparse.Namespace) -> int:
@@ -228,11 +230,31 @@ def _run_rules(args: argparse.Namespace) -> int:
         print()
         print(chk.doc)
         return EXIT_OK
+    if args.markdown:
+        print(rules_markdown(policy), end="")
+        return EXIT_OK
     width = max(len(i) for i in REGISTRY)
     for cid, chk in REGISTRY.items():
         cp = policy.checks[cid]
         print(f"{cid:<{width}}  {cp.severity.value:<8}  {chk.guidance:<7}  {chk.summary}")
     return EXIT_OK
+
+
+def rules_markdown(policy) -> str:
+    """The README's rules table, generated from the registry and the policy."""
+    from scanner.checks import REGISTRY
+
+    lines = [
+        "| id | guidance | severity (points) | what it finds | fix |",
+        "|---|---|---|---|---|",
+    ]
+    for cid, chk in REGISTRY.items():
+        cp = policy.checks[cid]
+        sev = f"{cp.severity.value} ({cp.points})"
+        if cp.variants:
+            sev = "; ".join(f"{k}: {v.severity.value} ({v.points})" for k, v in cp.variants.items())
+        lines.append(f"| `{cid}` | {chk.guidance} | {sev} | {chk.summary} | {cp.fix} |")
+    return "\n".join(lines) + "\n"
 
 
 COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
