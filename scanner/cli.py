@@ -203,8 +203,11 @@ def _run_scan(args: argparse.Namespace) -> int:
 def _add_rules(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", nargs="?", help="a check id to explain in full")
     p.add_argument("--rules", metavar="TOML", type=Path, help="show settings from this policy")
-    p.add_argument("--markdown", action="store_true",
-                   help="print the checks as the Markdown table used in README.md")
+    p.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the checks as the Markdown table used in README.md",
+    )
 
 
 def _run_rules(args: argparse.Namespace) -> int:

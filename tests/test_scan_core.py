@@ -14,10 +14,9 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
+from conftest import REPO
 from PIL import Image
 from skimage import data
-
-from conftest import REPO
 
 
 def _jpeg(path: Path, arr: np.ndarray, size: tuple[int, int] | None = None, **save) -> Path:
@@ -32,8 +31,11 @@ def _png_declaring(width: int, height: int) -> bytes:
     """A tiny PNG whose header declares a huge canvas: a decompression bomb in miniature."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(
-            ">I", zlib.crc32(kind + body) & 0xFFFFFFFF
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
         )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
@@ -220,19 +222,29 @@ def test_rules_command_lists_and_explains_every_check(run_cli):
 
 
 def test_old_post_is_judged_against_as_of(run_cli, tmp_path):
+    from datetime import UTC, date, datetime
+
     from scanner.checks.interface import CheckContext
     from scanner.checks.old_post import old_post
     from scanner.model import Media, Post
-    from datetime import UTC, date, datetime
 
-    post = Post(platform="facebook", source="x", locator="1",
-                created=datetime(2020, 9, 1, tzinfo=UTC),
-                media=(Media(locator="a.jpg", ref=None),))
+    post = Post(
+        platform="facebook",
+        source="x",
+        locator="1",
+        created=datetime(2020, 9, 1, tzinfo=UTC),
+        media=(Media(locator="a.jpg", ref=None),),
+    )
     from scanner.model import AnalysedMedia
 
     def hits(as_of: date) -> list:
-        ctx = CheckContext(post=post, media=(AnalysedMedia(media=post.media[0], facts=None),),
-                           names=(), as_of=as_of, options={"review_after_years": 2.0})
+        ctx = CheckContext(
+            post=post,
+            media=(AnalysedMedia(media=post.media[0], facts=None),),
+            names=(),
+            as_of=as_of,
+            options={"review_after_years": 2.0},
+        )
         return list(old_post(ctx))
 
     assert hits(date(2021, 9, 1)) == []
