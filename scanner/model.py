@@ -65,6 +65,8 @@ class MediaRef:
     url: str | None = None
     data_uri: str | None = None
     """For images inlined in a saved page (SingleFile `data:` URIs)."""
+    record_offset: int | None = None
+    """For images inside a WARC (`container`): the byte offset of the record holding them."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -229,6 +229,10 @@ def read_ref(ref: MediaRef, limit: int = MAX_MEMBER_BYTES) -> bytes:
         from scanner.ingest.datauri import decode_data_uri
 
         return decode_data_uri(ref.data_uri, limit)
+    if ref.record_offset is not None:
+        from scanner.ingest.warc import read_payload
+
+        return read_payload(ref.container, ref.record_offset, limit)
     if ref.member is None:
         return FileArchive(ref.container).read("", limit)
     container = Path(ref.container)
