@@ -88,6 +88,11 @@ class PlatformFacts:
     """A larger original the platform still serves (WordPress `original_image`, srcset)."""
     original_width: int | None = None
     original_height: int | None = None
+    original_locator: str | None = None
+    """Where the original was found (in the archive, export or crawl): confirmed, not just
+    likely. None when only the page or export says it is on the server."""
+    original_how: str | None = None
+    """How the source gives the original away (`data-orig-file`, `srcset`, ...), plain words."""
 
 
 @dataclass(frozen=True, kw_only=True)
