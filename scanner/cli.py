@@ -197,6 +197,70 @@ def _run_scan(args: argparse.Namespace) -> int:
     return emit(scan(args.paths, opts), args)
 
 
+# ---------------------------------------------------------------- crawl
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from exc
+    if value < 0:
+        raise argparse.ArgumentTypeError("seconds cannot be negative")
+    return value
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return int(text)
+
+
+def _add_crawl(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "url", metavar="URL", help="the site's address, e.g. https://www.oakfield.sch.uk"
+    )
+    p.add_argument(
+        "--max-pages",
+        type=_positive,
+        default=200,
+        metavar="N",
+        help="fetch at most N pages (default: 200)",
+    )
+    p.add_argument(
+        "--delay",
+        type=_seconds,
+        default=1.0,
+        metavar="S",
+        help="seconds to wait between requests (default: 1; robots.txt may ask for more)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=20.0,
+        metavar="S",
+        help="give up on a response after S seconds (default: 20)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        metavar="FILE",
+        help="keep what was fetched as a web archive (e.g. site.warc.gz); "
+        "by default it is deleted after the scan",
+    )
+    add_output_options(p)
+
+
+def _run_crawl(args: argparse.Namespace) -> int:
+    from scanner.crawl import CrawlOptions, check_start_url, crawl_and_scan
+
+    check_start_url(args.url)
+    crawl_opts = CrawlOptions(
+        url=args.url, max_pages=args.max_pages, delay=args.delay, timeout=args.timeout or 20.0
+    )
+    return emit(crawl_and_scan(crawl_opts, make_options(args), out=args.out), args)
+
+
 # ---------------------------------------------------------------- rules
 
 
@@ -263,6 +327,7 @@ def rules_markdown(policy) -> str:
 COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
     "scan": ("scan exports, photo folders, saved pages or web archives", _add_scan, _run_scan),
     "rules": ("list the checks, or explain one", _add_rules, _run_rules),
+    "crawl": ("fetch a school website politely, then scan it", _add_crawl, _run_crawl),
 }
 
 

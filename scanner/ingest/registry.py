@@ -5,7 +5,10 @@ Platform adapters come first; the plain folder-of-images adapter is the fallback
 
 from __future__ import annotations
 
-from scanner.ingest import folder
+from scanner.ingest import folder, warc
 from scanner.ingest.interface import Adapter
 
-ADAPTERS: tuple[Adapter, ...] = (folder.ADAPTER,)
+ADAPTERS: tuple[Adapter, ...] = (
+    warc.ADAPTER,
+    folder.ADAPTER,
+)

@@ -17,18 +17,20 @@ import contextlib
 import gzip
 import io
 import os
+import posixpath
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
-from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from scanner.ingest.archive import MAX_MEMBER_BYTES, Archive, FileArchive
+from scanner.ingest.html_images import PageFacts, original_candidates, page_to_post, parse_page
 from scanner.ingest.interface import IngestContext, IngestError
-from scanner.model import MediaRef, Post, Skipped
+from scanner.model import Audience, Media, MediaRef, Post, Skipped
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 """Largest web page read from an archive; school pages are a few hundred kilobytes."""
@@ -38,6 +40,8 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 NOT_PHOTOS = ("image/svg+xml", "image/x-icon", "image/vnd.microsoft.icon")
 """Image types that are drawings or icons, never photos: not reported on their own."""
 PAYLOAD_TYPES = ("response", "resource", "revisit")
+HEADER_BYTES = 1024 * 1024
+"""Enough of an image file to read its pixel size without decoding it."""
 
 
 # ---------------------------------------------------------------- reading records
@@ -306,7 +310,125 @@ class WarcAdapter:
         return isinstance(archive, FileArchive) and is_warc(archive.path)
 
     def read(self, archive: Archive, ctx: IngestContext) -> Iterator[Post | Skipped]:
-        raise NotImplementedError  # written once the shared HTML extractor lands
+        path = archive.path
+        index = index_warc(path)
+        yield from index.problems
+        shown: set[str] = set()
+
+        def resolve(url: str) -> tuple[MediaRef, str] | None:
+            cap = index.find(url)
+            if cap is None or cap.is_html:
+                return None
+            return warc_ref(path, cap.offset), cap.url
+
+        for url, cap in index.captures.items():
+            if not cap.is_html:
+                continue
+            try:
+                data = read_payload(path, cap.offset, MAX_PAGE_BYTES)
+            except IngestError as exc:
+                yield Skipped(source=url, reason=_after_colon(exc))
+                continue
+            page = parse_page(decode_html(data, cap.charset), url)
+            post = page_to_post(page, source=path, locator=url, resolve_image=resolve)
+            shown.update(_addresses(page))
+            media = (
+                _measure_original(m, index, path) for m in post.media if not _drawing(m, index)
+            )
+            yield replace(post, media=tuple(media))
+
+        for url, cap in index.captures.items():
+            if cap.is_photo_type and not any(v in shown for v in url_variants(url)):
+                yield _loose_image(path, url, cap)
+
+        for url, cap in index.errors.items():
+            if any(v in index.captures for v in url_variants(url)):
+                continue
+            if cap.is_html or not cap.mime:
+                yield Skipped(source=url, reason=_error_words(cap.status))
+
+
+def _after_colon(exc: Exception) -> str:
+    text = str(exc)
+    return text.split(": ", 1)[1] if ": " in text else text
+
+
+def _addresses(page: PageFacts) -> set[str]:
+    """Every image address a page mentions: shown, srcset, originals, linked files."""
+    out: set[str] = set()
+    for image in page.images:
+        out.add(image.src)
+        out.update(u for u, _w in image.srcset)
+        out.update(c.url for c in original_candidates(image))
+    return {v for u in out if not u.startswith("data:") for v in url_variants(u)}
+
+
+def _drawing(media: Media, index: WarcIndex) -> bool:
+    """An archived SVG or icon: a drawing, never a photo of a pupil, so not analysed."""
+    cap = index.find(media.locator)
+    return cap is not None and cap.mime in NOT_PHOTOS
+
+
+def _measure_original(media: Media, index: WarcIndex, path: str) -> Media:
+    """Record the real pixel size of an original that is in the archive (confirmed)."""
+    pf = media.platform_facts
+    if pf is None or not pf.original_locator or not pf.original_url:
+        return media
+    cap = index.find(pf.original_url)
+    if cap is None:
+        return media
+    size = image_size(path, cap.offset)
+    if size is None:
+        return media
+    return replace(
+        media,
+        platform_facts=replace(pf, original_width=size[0], original_height=size[1]),
+    )
+
+
+def image_size(path: str, offset: int) -> tuple[int, int] | None:
+    """Pixel size of an archived image, from its header alone where possible."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with open(path, "rb") as fh, contextlib.redirect_stderr(io.StringIO()):
+            fh.seek(offset)
+            record = next(iter(ArchiveIterator(fh)), None)
+            if record is None:
+                return None
+            head = record.content_stream().read(HEADER_BYTES)
+        with Image.open(io.BytesIO(head)) as im:
+            return im.size
+    except (ArchiveLoadFailed, OSError, EOFError, zlib.error, ValueError, UnidentifiedImageError):
+        return None
+
+
+def _loose_image(path: str, url: str, cap: Capture) -> Post:
+    """An archived photo that no archived page shows: still published, so still judged."""
+    name = posixpath.basename(urlsplit(url).path)
+    media = Media(
+        locator=url,
+        ref=warc_ref(path, cap.offset),
+        texts={"file_name": unquote(name)} if name else {},
+    )
+    return Post(
+        platform="web",
+        source=path,
+        locator=url,
+        url=url,
+        audience=Audience.PUBLIC,
+        media=(media,),
+        notes=("This image is in the web archive, but no archived page shows it.",),
+    )
+
+
+def _error_words(status: int) -> str:
+    if status in (401, 403):
+        return (
+            f"the site answered {status_words(status)}: the page needs a login or is closed "
+            "to the public; pages behind a login are out of scope"
+        )
+    return f"the site answered {status_words(status)} when this page was archived; not checked"
 
 
 ADAPTER = WarcAdapter()
