@@ -37,6 +37,7 @@ LOGIN_NOTE = (
 _SIZE_SUFFIX = re.compile(r"^(?P<stem>.+?)-(?P<w>\d{2,5})x(?P<h>\d{2,5})(?P<ext>\.[A-Za-z0-9]+)$")
 _SCALED = re.compile(r"^(?P<stem>.+?)-scaled(?P<ext>\.[A-Za-z0-9]+)$")
 _WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+_SIZE_CLASS = re.compile(r"\bsize-([a-z0-9_-]+)\b")
 _GALLERY_CLASS = re.compile(
     r"(^|[\s_-])(gallery|wp-block-gallery|blocks-gallery-grid|tiled-gallery|ngg-galleryoverview"
     r"|carousel|slideshow)($|[\s_-])",
@@ -91,6 +92,9 @@ class PageImage:
     """Key of the gallery the image belongs to (same key = same gallery), or None."""
     gallery_text: str = ""
     """Everything the gallery says in words (its heading, intro and every item's caption)."""
+    size_class: str | None = None
+    """WordPress's `size-full` / `size-large` / ... class: `full` means the file shown is the
+    upload itself, so a `-300x200` in its name is part of its name, not a resize."""
 
     @property
     def file_name(self) -> str:
@@ -440,6 +444,7 @@ def _image(
         height=height,
         gallery=gallery_key,
         gallery_text=gallery_text,
+        size_class=size.group(1) if (size := _SIZE_CLASS.search(_classes(img))) else None,
     )
 
 
@@ -644,7 +649,8 @@ def original_candidates(image: PageImage) -> tuple[OriginalCandidate, ...]:
         add(image.link_href, declared_size(image.link_href), "link to the image file")
     if image.large_file:
         add(image.large_file, declared_size(image.large_file), "data-large-file")
-    for url in wordpress_original_candidates(image.src):
+    resized = image.size_class != "full"
+    for url in wordpress_original_candidates(image.src) if resized else ():
         add(url, None, "WordPress keeps the uploaded original beside resized copies")
     return tuple(out)
 
