@@ -8,6 +8,7 @@ from scanner.checks import location_in_metadata  # noqa: E402,F401  isort: skip
 from scanner.checks import identifying_metadata  # noqa: E402,F401  isort: skip
 from scanner.checks import high_resolution  # noqa: E402,F401  isort: skip
 from scanner.checks import camera_original  # noqa: E402,F401  isort: skip
+from scanner.checks import original_exposed  # noqa: E402,F401  isort: skip
 from scanner.checks import public_audience  # noqa: E402,F401  isort: skip
 from scanner.checks import place_checkin  # noqa: E402,F401  isort: skip
 from scanner.checks import people_tagged  # noqa: E402,F401  isort: skip

@@ -19,6 +19,8 @@ FIELD_WORDS = {
     "album": "album name",
     "place": "place",
     "file_name": "file name",
+    "nearby": "text beside the photo",
+    "gallery": "gallery text",
 }
 
 
@@ -36,8 +38,9 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     """
     What it finds:
         A post that shows a photo which may show pupils and, anywhere in its own text
-        (caption, title, alt text, hashtags, tags, comments), names someone who may be a
-        pupil. A full name is worse than a first name alone.
+        (caption, title, alt text, hashtags, tags, comments, the text right beside it on a
+        web page, or names listed in the same gallery), names someone who may be a pupil.
+        A full name is worse than a first name alone.
 
     Why it matters for pupils:
         A face with a name is what turns a school photo into a target: it lets a stranger
@@ -69,7 +72,7 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     where = field_words(best.field)
     if people:
         variant = best.kind.value
-        target = people[0]
+        target = next((m for m in people if m.media.locator == best.media), people[0])
     else:
         variant = "unconfirmed"
         target = images[0]
@@ -78,4 +81,6 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     evidence += f" ({face_note(target.facts)})"
     if best.kind is NameKind.FULL:
         evidence += "; full name"
+    if any(h.field == "gallery" for h in post_names):
+        evidence += "; same gallery"
     yield Hit(evidence=evidence, field=best.field, media=target.media.locator, variant=variant)
