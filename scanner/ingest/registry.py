@@ -5,10 +5,13 @@ Platform adapters come first; the plain folder-of-images adapter is the fallback
 
 from __future__ import annotations
 
-from scanner.ingest import folder, warc
+from scanner.ingest import facebook, folder, html, warc, wordpress
 from scanner.ingest.interface import Adapter
 
 ADAPTERS: tuple[Adapter, ...] = (
     warc.ADAPTER,
+    wordpress.ADAPTER,
+    facebook.ADAPTER,
+    html.ADAPTER,
     folder.ADAPTER,
 )
