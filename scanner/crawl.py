@@ -34,6 +34,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scanner import __version__
+from scanner.ingest.html_images import original_candidates, parse_page
 from scanner.ingest.interface import IngestError
 from scanner.model import Report, Skipped
 
@@ -507,15 +508,13 @@ class Crawler:
             self.progress.page()
             if got is None or not (200 <= got.status < 300) or got.mime not in HTML_TYPES:
                 continue
-            from scanner.ingest.html_images import original_candidates, parse_page
-
             page = parse_page(got.body, got.url)
             for image in page.images:
                 if image.src.startswith(("http://", "https://")):
                     self._image(image.src)
-                    candidates = original_candidates(image)
-                    if candidates:
-                        self._image(candidates[0].url)
+                    original = best_original(original_candidates(image))
+                    if original:
+                        self._image(original)
             for link in page.links:
                 link = normalise(link)
                 if link in self.seen_pages or not self.scope.contains(link):
@@ -601,6 +600,24 @@ class Crawler:
                 f"address{'es' if len(urls) != 1 else ''} ({shown}{more}); not fetched"
             )
             self.notes.append(Skipped(source=self.robots.robots_url(urls[0]), reason=reason))
+
+
+ORIGINAL_PREFERENCE = ("data-orig-file", "link", "WordPress", "data-large-file", "srcset")
+"""Which hint most likely names the uploaded original itself, first."""
+
+
+def best_original(candidates) -> str | None:
+    """The one candidate original a crawl confirms with a single request."""
+    if not candidates:
+        return None
+
+    def rank(c) -> int:
+        return next(
+            (i for i, p in enumerate(ORIGINAL_PREFERENCE) if c.how.startswith(p)),
+            len(ORIGINAL_PREFERENCE),
+        )
+
+    return min(candidates, key=rank).url
 
 
 def check_start_url(url: str) -> str:

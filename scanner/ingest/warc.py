@@ -344,7 +344,7 @@ class WarcAdapter:
         for url, cap in index.errors.items():
             if any(v in index.captures for v in url_variants(url)):
                 continue
-            if cap.is_html or not cap.mime:
+            if (cap.is_html or not cap.mime) and not url.endswith("/robots.txt"):
                 yield Skipped(source=url, reason=_error_words(cap.status))
 
 
