@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scanner.ingest.archive import Archive, open_input
+from scanner.ingest.archive import Archive, FolderArchive, open_input
 from scanner.ingest.detect import detect
 from scanner.ingest.interface import IngestContext, IngestError
 from scanner.model import MediaRef, Post, Skipped
@@ -36,6 +36,31 @@ def _resolver(archives: Sequence[Archive]):
     return resolve
 
 
+def _nested_zips(archive: Archive) -> list[Archive]:
+    """Zips inside a folder given as input (e.g. sample_exports/ holding an export zip beside a
+    photos folder) are read as inputs of their own when an adapter recognises their content."""
+    if not isinstance(archive, FolderArchive):
+        return []
+    from scanner.ingest.folder import is_image_name
+
+    found: list[Archive] = []
+    for member in archive.names():
+        if is_image_name(member):
+            continue
+        full = archive.root / member
+        try:
+            with open(full, "rb") as fh:
+                if fh.read(4) != b"PK\x03\x04":
+                    continue
+            nested = open_input(str(full))
+        except (OSError, IngestError) as exc:
+            archive.refused.append(Skipped(source=str(full), reason=_reason(exc, str(full))))
+            continue
+        if detect(nested) is not None:  # a .docx is a zip too: only exports count
+            found.append(nested)
+    return found
+
+
 def ingest(paths: Sequence[str], debug: bool = False) -> tuple[list[Post], list[Skipped]]:
     """Read every input. One unreadable input or file becomes a Skipped, never a crash."""
     archives: list[Archive] = []
@@ -45,6 +70,7 @@ def ingest(paths: Sequence[str], debug: bool = False) -> tuple[list[Post], list[
             archives.append(open_input(path))
         except IngestError as exc:
             skipped.append(Skipped(source=path, reason=_reason(exc, path)))
+    archives += [nested for a in list(archives) for nested in _nested_zips(a)]
     ctx = IngestContext(resolve=_resolver(archives))
     posts: list[Post] = []
     for archive in archives:
