@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.interface import CheckContext, Hit, check
-from scanner.checks.people import face_note, image_media, may_show_people, pupil_names, strongest
+from scanner.checks.people import (
+    face_note,
+    image_media,
+    may_show_people,
+    pupil_names,
+    strongest,
+    video_media,
+)
 from scanner.model import NameKind
 
 FIELD_WORDS = {
@@ -58,7 +65,7 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
         Remove the name from the post, or replace the photo with one in which no pupil can
         be identified.
     """
-    images = image_media(ctx.media)
+    images = image_media(ctx.media) + video_media(ctx.media)
     if not images:
         return
     post_names = [
@@ -77,7 +84,11 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
         variant = "unconfirmed"
         target = images[0]
     evidence = f"{where} names {', '.join(names[:4])}{' …' if len(names) > 4 else ''}"
-    evidence += f" beside {len(images)} photo{'s' if len(images) != 1 else ''}"
+    videos = len(video_media(images))
+    counts = ((len(images) - videos, "photo"), (videos, "video"))
+    evidence += " beside " + " and ".join(
+        f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n
+    )
     evidence += f" ({face_note(target.facts)})"
     if best.kind is NameKind.FULL:
         evidence += "; full name"

@@ -26,6 +26,12 @@ def image_media(media: tuple[AnalysedMedia, ...]) -> tuple[AnalysedMedia, ...]:
     return tuple(m for m in media if m.media.kind == "image")
 
 
+def video_media(media: tuple[AnalysedMedia, ...]) -> tuple[AnalysedMedia, ...]:
+    """Videos are never analysed (often not even in the export: TikTok, LinkedIn), so each
+    one may show pupils: a name beside a video is judged like a name beside a photo."""
+    return tuple(m for m in media if m.media.kind == "video")
+
+
 def pupil_names(names: tuple[NameHit, ...]) -> list[NameHit]:
     """Names that may be a pupil's (not staff, not public figures)."""
     return [h for h in names if h.kind in PUPIL_KINDS]

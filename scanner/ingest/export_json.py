@@ -7,13 +7,15 @@ aware UTC datetimes, coordinates where (0, 0) means "no location", and @mentions
 from __future__ import annotations
 
 import json
+import posixpath
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from scanner.ingest.archive import Archive
 from scanner.ingest.interface import IngestError
-from scanner.model import Skipped
+from scanner.model import Media, Post, Skipped
 
 _MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._]{2,30})")
 
@@ -77,3 +79,30 @@ def gps(lat: Any, lon: Any) -> tuple[float, float] | None:
     if not (-90 <= la <= 90 and -180 <= lo <= 180):
         return None
     return la, lo
+
+
+def loose_media_posts(
+    archive: Archive, platform: str, members: list[str], note: str
+) -> Iterator[Post]:
+    """One post per media file of an export part that came without its JSON part.
+
+    Big exports arrive split: when the part holding the JSON was not given, the photos are
+    still scanned, as the platform's, each on its own.
+    """
+    from scanner.ingest.folder import is_image_name
+
+    for member in members:
+        kind = "image" if is_image_name(member) else "video"
+        media = Media(
+            locator=archive.locator(member),
+            ref=archive.ref(member),
+            kind=kind,
+            texts={"file_name": posixpath.basename(member)},
+        )
+        yield Post(
+            platform=platform,
+            source=archive.path,
+            locator=member,
+            media=(media,),
+            notes=(note,),
+        )

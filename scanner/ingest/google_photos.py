@@ -103,8 +103,11 @@ class GooglePhotosAdapter:
     platform = PLATFORM
 
     def detect(self, archive: Archive) -> bool:
+        names = archive.names()
+        if any(n.startswith("Takeout/") and is_media(n) for n in names):
+            return True  # also a part of a split Takeout that holds only photos
         tried = 0
-        for name in archive.names():
+        for name in names:
             base = posixpath.basename(name)
             if not base.lower().endswith(".json"):
                 continue
@@ -206,6 +209,8 @@ class GooglePhotosAdapter:
     def _ours(archive: Archive, ctx: IngestContext, it: _Item) -> bool:
         """True when this input is the first, of those given together, to hold the item."""
         member = it.folder + (it.sidecar or it.name)
+        if it.sidecar is None and archive.locator(member) in ctx.claimed:
+            return False  # a part read earlier showed this file with its sidecar
         if it.sidecar is None:
             for suffix in (".json", SUPPLEMENTAL + ".json"):
                 elsewhere = ctx.resolve(member + suffix)

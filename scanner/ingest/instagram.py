@@ -22,7 +22,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from scanner.ingest.archive import Archive
-from scanner.ingest.export_json import exif_time, gps, load_json, mentions, utc
+from scanner.ingest.export_json import (
+    exif_time,
+    gps,
+    load_json,
+    loose_media_posts,
+    mentions,
+    utc,
+)
 from scanner.ingest.interface import IngestContext
 from scanner.ingest.text import fix_tree
 from scanner.model import Audience, Media, PlatformFacts, Post, Skipped
@@ -46,6 +53,14 @@ SKIP_FILES = ("recently_deleted_content",)
 """Known content files that hold nothing published."""
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".webm")
+_MEDIA_PATH = re.compile(
+    r"^(?:[^/]+/)?media/(?:posts|stories|reels|igtv|other|archived_posts)/.+\.(?:jpe?g|png|"
+    r"webp|heic|mp4|mov)$",
+    re.IGNORECASE,
+)
+MEDIA_ONLY_NOTE = (
+    "Instagram media without the export's JSON part: captions and dates could not be read"
+)
 _POSTS_N = re.compile(r"^(?P<stem>[a-z_]+?)(?:_\d+)?$")
 
 
@@ -64,6 +79,14 @@ def _content_file(name: str) -> tuple[str, str, str] | None:
                 return None
             return root, d, m.group("stem")
     return None
+
+
+def _media_part(names: list[str]) -> list[str]:
+    """The media files when the input is only the media part of a split export, else []."""
+    media = [n for n in names if _MEDIA_PATH.match(n)]
+    if not media or any(n.endswith((".json", ".html")) for n in names):
+        return []
+    return media
 
 
 def _looks_instagram(name: str) -> bool:
@@ -111,7 +134,7 @@ class InstagramAdapter:
         names = archive.names()
         if any(_content_file(n) and _content_file(n)[2] in FILES for n in names):
             return True
-        return any(_looks_instagram(n) for n in names)
+        return any(_looks_instagram(n) for n in names) or bool(_media_part(names))
 
     def read(self, archive: Archive, ctx: IngestContext) -> Iterator[Post | Skipped]:
         files = []
@@ -119,6 +142,20 @@ class InstagramAdapter:
             found = _content_file(name)
             if found and (found[2] in FILES or found[2] in SKIP_FILES):
                 files.append((name, *found))
+        if not files and _media_part(archive.names()):
+            if not any(ctx.resolve(d + "/posts_1.json") for d in CONTENT_DIRS):
+                yield from loose_media_posts(
+                    archive, PLATFORM, _media_part(archive.names()), MEDIA_ONLY_NOTE
+                )
+            return  # otherwise the part holding the JSON reports these files
+        html = next((n for n in archive.names() if _content_file(n[:-5] + ".json")), None)
+        if not files and html and html.endswith(".html"):
+            yield Skipped(
+                source=archive.locator(html),
+                reason="this Instagram export is in HTML format; download it again choosing "
+                "the JSON format so its posts can be read",
+            )
+            return
         if not files:
             marker = next(
                 (n for n in archive.names() if _looks_instagram(n) and "posts" in n),

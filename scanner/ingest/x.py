@@ -20,12 +20,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from scanner.ingest.archive import Archive
-from scanner.ingest.export_json import gps
+from scanner.ingest.export_json import gps, loose_media_posts
 from scanner.ingest.interface import IngestContext, IngestError
 from scanner.model import Audience, Media, PlatformFacts, Post, Skipped
 
 PLATFORM = "x"
 _TWEET_FILE = re.compile(r"^(?P<root>(?:[^/]+/)?)data/(?P<kind>tweets?)(?:-part\d+)?\.js$")
+_MEDIA_FILE = re.compile(r"^(?:[^/]+/)?data/tweets?_media/\d+-[^/]+$")
+MEDIA_ONLY_NOTE = "X media without the archive's tweets.js: the tweet texts could not be read"
 _TWEET_TYPES = ("tweets", "tweet", "communityTweet")
 """Manifest data types whose files hold the account's own posts."""
 
@@ -80,7 +82,9 @@ class XAdapter:
 
     def detect(self, archive: Archive) -> bool:
         return any(
-            _TWEET_FILE.match(n) or n.endswith(("data/manifest.js", "data/tweet-headers.js"))
+            _TWEET_FILE.match(n)
+            or n.endswith(("data/manifest.js", "data/tweet-headers.js"))
+            or _MEDIA_FILE.match(n)
             for n in archive.names()
         )
 
@@ -115,6 +119,11 @@ class XAdapter:
                     root = m.group("root")
                     media_dir = f"data/{m.group('kind')}_media"
                     files.append((n, media_dir))
+        loose = [n for n in names if _MEDIA_FILE.match(n)]
+        if not files and not manifest and loose:
+            if not any(ctx.resolve(f"data/{k}.js") for k in ("tweets", "tweet")):
+                yield from loose_media_posts(archive, PLATFORM, loose, MEDIA_ONLY_NOTE)
+            return  # otherwise the part holding tweets.js reports these files
         if not files and recognised:
             return  # the manifest knows tweets, and says there are none
         if not files:
