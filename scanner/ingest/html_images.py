@@ -483,7 +483,7 @@ def _nearby(img: Tag, caption: str) -> str:
         own = _clean(block.get_text(" "))
         if own and len(own) <= NEARBY_CHARS:
             parts.append(own)
-        nxt = block.find_next_sibling()
+        nxt = None if caption else block.find_next_sibling()
         if isinstance(nxt, Tag) and nxt.name in ("p", "div", "span", "em", "small"):
             after = _clean(nxt.get_text(" "))
             if after and len(after) <= NEARBY_CHARS // 2 and not nxt.find("img"):

@@ -336,20 +336,27 @@ class _Export:
         media: list[Media] = []
         seen: set[str] = set()
 
-        def add(m: Media | None) -> None:
-            if m is not None and m.locator not in seen:
+        atts: set[int] = set()
+
+        def add(image: PageImage | None, att: Attachment | None) -> None:
+            if image is None and (att is None or att.id in atts):
+                return  # a featured or gallery picture the post body already shows
+            m = self.media_for(image, att)
+            if att is not None:
+                atts.add(att.id)
+            if m.locator not in seen:
                 seen.add(m.locator)
                 media.append(m)
 
         for image in page.images if page else ():
-            add(self.media_for(image, self.find(image)))
+            add(image, self.find(image))
         for att in self._gallery_attachments(item):
-            add(self.media_for(None, att))
+            add(None, att)
         thumb = _int(item.meta.get("_thumbnail_id", ""))
         if thumb and thumb in self.attachments:
-            add(self.media_for(None, self.attachments[thumb]))
+            add(None, self.attachments[thumb])
         if item.post_id in self.attachments:  # an item carrying its own image metadata
-            add(self.media_for(None, self.attachments[item.post_id]))
+            add(None, self.attachments[item.post_id])
 
         texts: dict[str, str] = {}
         if item.title:
@@ -428,7 +435,7 @@ class _Export:
                 ("caption", att.caption),
                 ("description", att.description),
                 ("credit", att.credit),
-                ("file_name", att.file_name),
+                ("file_name", "" if image else att.file_name),
             ):
                 if value and value not in texts.get(key, ""):
                     texts[key] = f"{texts[key]} · {value}" if texts.get(key) else value
