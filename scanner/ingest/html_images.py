@@ -38,11 +38,19 @@ _SIZE_SUFFIX = re.compile(r"^(?P<stem>.+?)-(?P<w>\d{2,5})x(?P<h>\d{2,5})(?P<ext>
 _SCALED = re.compile(r"^(?P<stem>.+?)-scaled(?P<ext>\.[A-Za-z0-9]+)$")
 _WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 _SIZE_CLASS = re.compile(r"\bsize-([a-z0-9_-]+)\b")
-_GALLERY_CLASS = re.compile(
-    r"(^|[\s_-])(gallery|wp-block-gallery|blocks-gallery-grid|tiled-gallery|ngg-galleryoverview"
-    r"|carousel|slideshow)($|[\s_-])",
-    re.I,
-)
+_GALLERY_TOKENS = {
+    "gallery",
+    "wp-block-gallery",
+    "blocks-gallery-grid",
+    "tiled-gallery",
+    "ngg-galleryoverview",
+    "carousel",
+    "slideshow",
+    "swiper",
+    "photo-grid",
+}
+"""Class names of gallery containers (any class ending in `-gallery` counts too); item
+classes such as `gallery-item` deliberately do not."""
 _CAPTION_SHORTCODE = re.compile(r"\[caption(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/caption\]", re.S)
 _SHORTCODE_IMAGE = re.compile(
     r"^\s*(?P<img>(?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(?P<rest>.*)$", re.S
@@ -120,6 +128,9 @@ class PageFacts:
     """True when the page is a login or password form: out of scope, said so in the report."""
     saved_by: str | None = None
     """`browser` (Save page as), `singlefile`, or None when the page carries no such mark."""
+    base: str | None = None
+    """The address relative image paths are relative to (`<base href>`, else `url`), for
+    naming pictures a saved page did not keep."""
 
 
 # ------------------------------------------------------------------ parsing
@@ -177,7 +188,15 @@ def parse_page(html: bytes | str, base_url: str | None) -> PageFacts:
         links=links,
         login_required=login,
         saved_by=saved_by,
+        base=_absolute_base(base_tag, base, url),
     )
+
+
+def _absolute_base(base_tag: object, base: str | None, url: str | None) -> str | None:
+    href = _attr(base_tag, "href")
+    if href and href.startswith(("http:", "https:")):
+        return href
+    return base or (url if url and url.startswith(("http:", "https:")) else None)
 
 
 def expand_caption_shortcodes(html: str) -> str:
@@ -496,9 +515,8 @@ def _gallery(img: Tag) -> Tag | None:
     for parent in img.parents:
         if not isinstance(parent, Tag) or parent.name in ("body", "html"):
             return None
-        if _GALLERY_CLASS.search(_classes(parent)) or str(parent.get("id", "")).startswith(
-            "gallery"
-        ):
+        tokens = _classes(parent).lower().split()
+        if any(t in _GALLERY_TOKENS or t.endswith("-gallery") for t in tokens):
             return parent
     return None
 
@@ -722,7 +740,7 @@ def page_to_post(
             where = f"{locator}#inline-image-{inline}"
         else:
             found = resolve_image(image.src)
-            ref, where = found if found else (None, image.src)
+            ref, where = found if found else (None, _absolute(image.src, page.base))
         if where in seen:
             continue
         seen.add(where)
@@ -743,6 +761,13 @@ def page_to_post(
         texts=texts,
         media=tuple(media),
     )
+
+
+def _absolute(src: str, base: str | None) -> str:
+    """A picture the source did not keep, named by its full web address where known."""
+    if base and not urlsplit(src).scheme:
+        return urljoin(base, src)
+    return src
 
 
 def image_texts(image: PageImage) -> dict[str, str]:
