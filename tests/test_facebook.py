@@ -109,6 +109,7 @@ def test_texts_links_and_mojibake(tmp_path: Path) -> None:
     part1, part2 = _split_2024(tmp_path)
     got = _by_locator(ingest([str(part1), str(part2)])[0])
     assert got[f"{POSTS_2024}1.json#2"].place == "Oakfield Library"
+    assert got[f"{POSTS_2024}1.json#2"].texts["comments"] == "Lovely – see you there"
     assert got[f"{POSTS_2024}1.json#3"].texts == {"link": "Oakfield newsletter, summer term"}
     assert (
         got[f"{POSTS_2024}1.json#4"].texts["body"]
@@ -257,6 +258,28 @@ def test_detection_goes_by_content_not_by_file_name(tmp_path: Path) -> None:
     loose = write_zip(tmp_path / "facebook-oakfield.zip", {"sports/a.jpg": jpeg(5)})
     posts, _ = ingest([str(loose)])
     assert [p.platform for p in posts] == ["files"]
+
+
+def test_other_exports_and_saved_sites_are_not_taken_for_facebook(tmp_path: Path) -> None:
+    instagram = write_zip(
+        tmp_path / "ig.zip",
+        {
+            "your_instagram_activity/messages/inbox/class3_123/photos/1.jpg": jpeg(1),
+            "media/posts/202401/2.jpg": jpeg(2),
+        },
+    )
+    site = write_folder(
+        tmp_path / "site",
+        {
+            "index.html": b"<p>Follow us on Facebook. Download your information pack.</p>",
+            "posts/sports-day.html": b"<html></html>",
+            "images/a.jpg": jpeg(3),
+        },
+    )
+    for path in (instagram, site):
+        posts, skipped = ingest([str(path)])
+        assert {p.platform for p in posts} != {"facebook"}
+        assert not any("Facebook" in s.reason for s in skipped)
 
 
 def test_upload_ip_is_never_stored(tmp_path: Path) -> None:

@@ -71,10 +71,10 @@ _CONTENT_RES = tuple(
 _ROOT_RE = re.compile(rf"(?:^|/)(?:{PROFILE_ROOT}|{re.escape(PAGE_ROOT)})/")
 """A folder only Facebook's 2024+ exports have: the input is (part of) one."""
 _OLD_MEDIA_RE = re.compile(
-    r"(?:^|/)(?:(?:posts/media|photos_and_videos)/(?:[^/]*_[A-Za-z0-9-]{10}|your_posts|videos)"
-    r"|messages/inbox/[^/]+/(?:photos|videos|gifs|files))/[^/]+$"
+    r"(?:^|/)(?:posts/media|photos_and_videos)/(?:[^/]*_[A-Za-z0-9-]{10}|your_posts|videos)/[^/]+$"
 )
-"""Media folders of the 2019-22 layout (album folders end with a 10-character id)."""
+"""Media folders of the 2019-22 layout (album folders end with a 10-character id). Not
+messages/inbox/: Instagram exports have that folder too."""
 _POSTLIKE_RE = re.compile(
     rf"(?:^|/)(?:{PROFILE_ROOT}|{re.escape(PAGE_ROOT)})/posts/"
     r"(?:album/[^/]+|(?:your_posts|profile_posts|your_photos|your_videos|videos|"
@@ -82,20 +82,15 @@ _POSTLIKE_RE = re.compile(
 )
 """Files that look like posts or photos in a 2024+ export but are not a layout we know."""
 _FB_FOLDERS = (
-    "posts",
+    PROFILE_ROOT,
+    PAGE_ROOT,
     "photos_and_videos",
-    "messages",
     "about_you",
     "profile_information",
-    "personal_information",
-    "security_and_login_information",
-    "logged_information",
-    "ads_information",
     "apps_and_websites_off_of_facebook",
-    "connections",
-    "preferences",
 )
-"""Top folders of a Facebook export, old and new; used with index.html to spot HTML exports."""
+"""Folders only Facebook exports have (Instagram shares the others); with index.html they
+mark an export requested in HTML format."""
 _INDEX_MARKERS = ("download your information", "your facebook information")
 
 _PART_PROBES = (
@@ -421,6 +416,8 @@ class _Reader:
                 extra.setdefault("text", []).append(t)
         if places:
             texts["place"] = "\n".join(dict.fromkeys(places))
+        if comments := _comments(e.get("comments")):
+            extra.setdefault("comments", []).append(comments)
         for key, values in extra.items():
             texts[key] = "\n".join(dict.fromkeys(values))
         notes: list[str] = []
@@ -584,21 +581,31 @@ def _load(archive: Archive, member: str) -> Any:
 
 
 def _html_index(archive: Archive, names: list[str]) -> str | None:
-    """The index.html of an export requested in HTML format, if this input is one."""
-    folders = {p for n in names for p in n.split("/")[:-1]}
-    if not folders & set(_FB_FOLDERS):
-        return None
+    """The index.html of an export requested in HTML format, if this input is one.
+
+    It must sit at the top (or under one top folder) beside a folder only Facebook exports
+    have, and name itself as Facebook's download: a saved web page never matches all three.
+    """
     for name in names:
-        if posixpath.basename(name).lower() in ("index.html", "start_here.html"):
-            if name.count("/") > 1:
-                continue
-            try:
-                head = archive.read(name, limit=4 * 1024 * 1024)[:65536].decode("utf-8", "replace")
-            except (IngestError, OSError):
-                continue
-            low = head.lower()
-            if "facebook" in low and any(m in low for m in _INDEX_MARKERS):
-                return name
+        if posixpath.basename(name).lower() not in ("index.html", "start_here.html"):
+            continue
+        if name.count("/") > 1:
+            continue
+        prefix = name[: name.rfind("/") + 1]
+        beside = {
+            rest.split("/", 1)[0]
+            for n in names
+            if n.startswith(prefix) and "/" in (rest := n[len(prefix) :])
+        }
+        if not beside & set(_FB_FOLDERS):
+            continue
+        try:
+            head = archive.read(name, limit=4 * 1024 * 1024)[:65536].decode("utf-8", "replace")
+        except (IngestError, OSError):
+            continue
+        low = head.lower()
+        if "facebook" in low and any(m in low for m in _INDEX_MARKERS):
+            return name
     return None
 
 
