@@ -223,6 +223,8 @@ def platform_facts(record: dict[str, Any]) -> PlatformFacts | None:
             for key, value in _d(rec).items():
                 if key in _EXIF_KEYS and value not in (None, ""):
                     exif.setdefault(key, value)
+    if not exif:
+        return None  # most uploads: only the (never kept) upload_ip
     lat, lon = _num(exif.get("latitude")), _num(exif.get("longitude"))
     gps = None
     if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
