@@ -79,6 +79,16 @@ def sidecar_target(json_name: str) -> tuple[str, str] | None:
     return stem, counter
 
 
+def sidecar_names(media_name: str) -> Iterator[str]:
+    """Every name Takeout may have given this file's sidecar (full, cut short, duplicate)."""
+    root, ext = posixpath.splitext(media_name)
+    dup = re.match(r"^(?P<root>.*)(?P<n>\(\d+\))$", root)
+    base, counter = (dup.group("root") + ext, dup.group("n")) if dup else (media_name, "")
+    full = base + SUPPLEMENTAL
+    for cut in range(len(full), min(len(base), 30) - 1, -1):
+        yield full[:cut] + counter + ".json"
+
+
 @dataclass
 class _Album:
     title: str = ""
@@ -97,6 +107,7 @@ class _Item:
     meta: dict[str, Any] = field(default_factory=dict)
     member: str | None = None
     edits: list[str] = field(default_factory=list)
+    edited_from: str | None = None
 
 
 class GooglePhotosAdapter:
@@ -200,6 +211,8 @@ class GooglePhotosAdapter:
                 by_media[original].edits.append(m)
                 continue
             items[m] = _Item(folder=prefix, name=m, member=prefix + m)
+            if edit and original in media_set:  # its original's sidecar is in another part
+                items[m].edited_from = original
         for it in items.values():
             if not self._ours(archive, ctx, it):
                 continue
@@ -212,9 +225,9 @@ class GooglePhotosAdapter:
         if it.sidecar is None and archive.locator(member) in ctx.claimed:
             return False  # a part read earlier showed this file with its sidecar
         if it.sidecar is None:
-            for suffix in (".json", SUPPLEMENTAL + ".json"):
-                elsewhere = ctx.resolve(member + suffix)
-                if elsewhere and elsewhere[1] != archive.locator(member + suffix):
+            for name in sidecar_names(it.name):
+                elsewhere = ctx.resolve(it.folder + name)
+                if elsewhere and elsewhere[1] != archive.locator(it.folder + name):
                     return False  # its sidecar is in another part, which reports it
         found = ctx.resolve(member)
         return found is None or found[1] == archive.locator(member)
@@ -286,7 +299,9 @@ class GooglePhotosAdapter:
             notes.append("The video itself could not be checked for faces or metadata")
         if it.edits:
             notes.append(f"{len(it.edits)} edited cop{'ies' if len(it.edits) > 1 else 'y'}")
-        if it.sidecar is None:
+        if it.edited_from:
+            notes.append(f"An edited copy of {it.edited_from}, reported here on its own")
+        elif it.sidecar is None:
             notes.append("No Google Photos information file: only the image itself was checked")
         created = utc(_dict(meta.get("creationTime")).get("timestamp"))
         return Post(
