@@ -503,9 +503,11 @@ class Crawler:
         self.seen_pages.add(self.start)
         while queue and self.pages < self.opts.max_pages:
             url = queue.popleft()
+            before = self.fetcher.requests
             got = self._follow(url, page=True)
-            self.pages += 1
-            self.progress.page()
+            if self.fetcher.requests > before:  # robots.txt may have kept us out
+                self.pages += 1
+                self.progress.page()
             if got is None or not (200 <= got.status < 300) or got.mime not in HTML_TYPES:
                 continue
             page = parse_page(got.body, got.url)

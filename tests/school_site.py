@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HUGE_BYTES = 50 * 1024 * 1024
@@ -23,6 +24,7 @@ SLOW_SECONDS = 1.5
 # ---------------------------------------------------------------- pictures
 
 
+@cache
 def jpeg(kind: str, size: tuple[int, int], *, gps: bool = False, camera: bool = False) -> bytes:
     """A JPEG made from a scikit-image sample, resized, optionally with camera EXIF and GPS."""
     from PIL import Image
@@ -46,6 +48,7 @@ def jpeg(kind: str, size: tuple[int, int], *, gps: bool = False, camera: bool = 
     return buf.getvalue()
 
 
+@cache
 def png_logo() -> bytes:
     from PIL import Image
 
@@ -76,6 +79,8 @@ class Host:
     routes: dict[str, Answer] = field(default_factory=dict)
     log: list[tuple[float, str, str, str]] = field(default_factory=list)
     """(monotonic time, host name, method, path)."""
+    agents: set[str] = field(default_factory=set)
+    """Every User-Agent header this host saw."""
     port: int = 0
     dynamic: Callable[[str], Answer | None] | None = None
 
@@ -98,6 +103,7 @@ def _handler(host: Host, shared_log: list, lock: threading.Lock):
             entry = (time.monotonic(), host.name, "GET", self.path)
             with lock:
                 host.log.append(entry)
+                host.agents.add(self.headers.get("User-Agent", ""))
                 shared_log.append(entry)
             answer = host.routes.get(self.path)
             if answer is None and host.dynamic:
@@ -141,7 +147,7 @@ def serve(*hosts: Host) -> Iterator[list[tuple[float, str, str, str]]]:
         server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(host, shared, lock))
         server.daemon_threads = True
         host.port = server.server_address[1]
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
         servers.append(server)
     try:
         yield shared
