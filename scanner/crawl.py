@@ -51,6 +51,8 @@ ROBOTS_MAX_REDIRECTS = 5
 MAX_CRAWL_DELAY = 60.0
 """A robots.txt Crawl-delay is honoured up to this many seconds between requests."""
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+IMAGE_TYPES = ("image/", "application/octet-stream", "binary/octet-stream")
+"""Some CDNs serve photos as untyped bytes; analysis then decides what they are."""
 NOT_PAGES = (
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".zip", ".rar", ".mp3",
     ".mp4", ".mov", ".avi", ".wmv", ".ics", ".csv", ".txt", ".xml", ".json", ".css", ".js",
@@ -195,12 +197,15 @@ class Fetcher:
             time.sleep(pause)
         self._last = time.monotonic()
 
-    def get(self, url: str, *, accept: tuple[str, ...] | None, limit: int) -> Fetched:
+    def get(
+        self, url: str, *, accept: tuple[str, ...] | None, limit: int, cut: bool = False
+    ) -> Fetched:
         """GET one address without following redirects.
 
         `accept` lists the media types wanted (prefixes such as `image/`); a 2xx answer of
         another type is dropped unread and raises FetchProblem, as do a timeout, a body over
-        `limit` bytes and an unreachable host.
+        `limit` bytes (unless `cut`: then only the first `limit` bytes are kept) and an
+        unreachable host.
         """
         self._wait(url)
         self.requests += 1
@@ -228,11 +233,11 @@ class Fetcher:
                     f"is not a web page or image ({mime or 'no type given'}); not read"
                 )
             declared = resp.headers.get("Content-Length", "")
-            if declared.isdigit() and int(declared) > limit:
+            if declared.isdigit() and int(declared) > limit and not cut:
                 raise FetchProblem(
                     f"is {_mb(int(declared))}, over the {_mb(limit)} limit for one file; not read"
                 )
-            body = self._read_body(resp, limit, started)
+            body = self._read_body(resp, limit, started, cut)
             raw_headers = list(resp.raw.headers.items())
         fetched = Fetched(
             url=url,
@@ -244,7 +249,9 @@ class Fetcher:
         self.warc.write(fetched, {**self.session.headers, **headers})
         return fetched
 
-    def _read_body(self, resp: requests.Response, limit: int, started: float) -> bytes:
+    def _read_body(
+        self, resp: requests.Response, limit: int, started: float, cut: bool = False
+    ) -> bytes:
         """Read at most `limit` bytes, giving up when the whole answer takes too long."""
         buf = io.BytesIO()
         read1 = getattr(resp.raw, "read1", None)
@@ -256,6 +263,8 @@ class Fetcher:
         try:
             for chunk in chunks:
                 buf.write(chunk)
+                if buf.tell() > limit and cut:
+                    return buf.getvalue()[:limit]
                 if buf.tell() > limit:
                     raise FetchProblem(
                         f"is larger than the {_mb(limit)} limit for one file; not read"
@@ -399,7 +408,7 @@ class Robots:
     def _load(self, origin: tuple[str, str, int], url: str) -> Protego | bool:
         for _ in range(ROBOTS_MAX_REDIRECTS + 1):
             try:
-                got = self.fetcher.get(url, accept=None, limit=ROBOTS_MAX_BYTES * 4)
+                got = self.fetcher.get(url, accept=None, limit=ROBOTS_MAX_BYTES, cut=True)
             except FetchProblem as exc:
                 self.why_closed[origin] = f"robots.txt {exc}".replace("; not read", "")
                 return False
@@ -504,7 +513,7 @@ class Crawler:
         while queue and self.pages < self.opts.max_pages:
             url = queue.popleft()
             before = self.fetcher.requests
-            got = self._follow(url, page=True)
+            got = self._follow(url, page=True, start=url == self.start)
             if self.fetcher.requests > before:  # robots.txt may have kept us out
                 self.pages += 1
                 self.progress.page()
@@ -545,13 +554,19 @@ class Crawler:
             self.images += 1
             self.progress.image()
 
-    def _follow(self, url: str, *, page: bool) -> Fetched | None:
-        """Fetch one address, following redirects that stay allowed; None when not read."""
-        accept = HTML_TYPES if page else ("image/",)
+    def _follow(self, url: str, *, page: bool, start: bool = False) -> Fetched | None:
+        """Fetch one address, following redirects that stay allowed; None when not read.
+
+        The start address may redirect anywhere (`http://school.uk` to
+        `https://www.school.uk/`): the site is then the address it lands on.
+        """
+        accept = HTML_TYPES if page else IMAGE_TYPES
         limit = self.opts.max_page_bytes if page else self.opts.max_image_bytes
         chain: list[str] = []
         current = url
         for _ in range(self.opts.max_redirects + 1):
+            if page and start and chain and not self.scope.contains(current):
+                self.scope = Scope.of(current)
             if page and not self.scope.contains(current):
                 self.notes.append(
                     Skipped(

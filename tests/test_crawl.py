@@ -326,6 +326,26 @@ def test_robots_group_for_our_user_agent_applies(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- addresses
 
 
+def test_start_address_that_redirects_moves_the_crawl_to_where_it_lands(tmp_path: Path) -> None:
+    s = school()
+    old = Host("old-address")  # plays http://oakfield.sch.uk -> https://www.oakfield.sch.uk/
+    with serve(s.site, s.offsite, s.cdn, old):
+        wire(s)
+        old.routes["/"] = Answer(status=301, headers=(("Location", f"{s.site.base}/school/"),))
+        run = _cli(
+            "crawl", f"{old.base}/", "--delay", "0", "--max-pages", "2",
+            "--format", "json", "--no-cache",
+        )  # fmt: skip
+    assert run.code in (0, 1), run.err
+    assert old.paths() == ["/robots.txt", "/"]
+    pages = [p for p in s.site.paths() if p.endswith(("/", ".html"))]
+    assert pages == ["/school/", "/school/news/sports-day.html"]
+    assert {p["locator"] for p in run.json()["posts"]} == {
+        f"{s.site.base}/school/",
+        f"{s.site.base}/school/news/sports-day.html",
+    }
+
+
 def test_scope_is_origin_and_folder() -> None:
     scope = Scope.of("https://www.oakfield.sch.uk/primary/index.html")
     assert scope.contains("https://www.oakfield.sch.uk/primary/news/a.html")
