@@ -22,6 +22,7 @@ from scanner.ingest.interface import IngestContext
 from scanner.model import Audience, Media, Post, Skipped
 
 PLATFORM = "tiktok"
+SIGNATURE_FILES = ("user_data_tiktok.json", "user_data.json")
 SIGNATURE_KEYS = ("Profile", "Activity", "Video", "Post", "App Settings", "Comment")
 SECTIONS = (("Video", "Videos"), ("Post", "Posts"), ("Your Activity", "Videos"))
 WHO_CAN_VIEW = {
@@ -67,6 +68,10 @@ class TikTokAdapter:
     platform = PLATFORM
 
     def detect(self, archive: Archive) -> bool:
+        if len(archive.names()) > 1 and any(
+            posixpath.basename(n).lower() in SIGNATURE_FILES for n in archive.names()
+        ):
+            return True  # the export's own file name inside a folder or zip
         for name in _candidates(archive):
             data, bad = load_json(archive, name)
             if not bad and isinstance(data, dict) and sum(k in data for k in SIGNATURE_KEYS) >= 2:
