@@ -67,6 +67,19 @@ def test_export_with_uploads_lists_posts_pictures_and_their_texts(tmp_path: Path
     assert posts["post 11"].audience is Audience.PRIVATE
     assert posts["page 12"].audience is Audience.PRIVATE
     assert "draft" in posts["page 12"].notes[0]
+    # Every upload is accounted for: shown, a resized copy, or an original kept by WordPress.
+    assert not any(p.platform == "files" for p in posts.values())
+
+
+def test_stray_upload_and_photo_beside_the_export_are_listed_as_files(tmp_path: Path) -> None:
+    wp.build(tmp_path / "site")
+    (tmp_path / "site" / "wp-content/uploads/2024/06/old-trip.jpg").write_bytes(
+        wp.picture((64, 48))
+    )
+    (tmp_path / "site" / "beside.jpg").write_bytes(wp.picture((64, 48), person=False))
+    posts, _ = _posts(tmp_path / "site")
+    files = {k for k, p in posts.items() if p.platform == "files"}
+    assert files == {"wp-content/uploads/2024/06/old-trip.jpg", "beside.jpg"}
 
 
 def test_export_without_files_is_judged_from_its_recorded_facts(tmp_path: Path, run_cli) -> None:

@@ -7,7 +7,8 @@ them. `_wp_attachment_metadata` gives each file's pixel size, its resized copies
 camera facts WordPress read at upload; `original_image` says a larger original stays on the
 server. When the image files are beside the XML (an uploads folder, or a second input) they
 are analysed; when not, the facts the export records are still judged. An attachment that no
-post shows is still public at its address, so it is listed on its own.
+post shows is still public at its address, so it is listed on its own; image files in the
+input that no attachment accounts for are listed as loose files.
 
 The XML is parsed with defusedxml: an export that declares entities (an expansion bomb, an
 external file) is refused, never expanded.
@@ -30,6 +31,7 @@ import defusedxml
 from defusedxml.ElementTree import iterparse
 
 from scanner.ingest.archive import Archive, FileArchive, FolderArchive, ZipArchive
+from scanner.ingest.folder import is_image_name
 from scanner.ingest.html_images import (
     PageImage,
     image_texts,
@@ -128,6 +130,17 @@ class WordPressAdapter:
     def read(self, archive: Archive, ctx: IngestContext) -> Iterator[Post | Skipped]:
         for member in _wxr_members(archive):
             yield from _read_export(archive, member, ctx)
+        # Uploads no attachment accounts for (and photos beside the export) are still
+        # files someone published or keeps: listed as loose files, as the folder adapter would.
+        for name in archive.names():
+            locator = archive.locator(name)
+            if is_image_name(name) and locator not in ctx.claimed:
+                media = Media(
+                    locator=locator,
+                    ref=archive.ref(name),
+                    texts={"file_name": posixpath.basename(name)},
+                )
+                yield Post(platform="files", source=archive.path, locator=name, media=(media,))
 
 
 def _wxr_members(archive: Archive) -> Iterator[str]:
