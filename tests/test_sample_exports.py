@@ -1,0 +1,167 @@
+"""sample_exports/ scans to exactly the (post, rule) pairs in its EXPECTED.tsv.
+
+The folder is what the README's first command scans, so it must show every check firing,
+must never leak the upload IP Meta keeps in its exports, and must be what the committed
+generator (tools/make_sample_exports.py) builds: nobody hand-edits a fixture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import sys
+import zipfile
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "sample_exports"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location(
+        "make_sample_exports", REPO / "tools" / "make_sample_exports.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _load_generator()
+
+
+def _scan(cwd: Path, *extra: str, fmt: str = "json", folder: str = "sample_exports") -> str:
+    """`exposure-scan scan sample_exports` run from `cwd` (default jobs: the process pool)."""
+    import os
+
+    from scanner.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["scan", folder, "--format", fmt, "--as-of", gen.AS_OF, *extra])
+    finally:
+        os.chdir(old)
+    assert code in (0, 1), err.getvalue()
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    mp = pytest.MonkeyPatch()
+    cache = tmp_path_factory.mktemp("xdg")
+    mp.setenv("XDG_CACHE_HOME", str(cache / "cache"))
+    mp.setenv("XDG_DATA_HOME", str(cache / "data"))
+    try:
+        return json.loads(_scan(REPO))
+    finally:
+        mp.undo()
+
+
+def test_scan_gives_exactly_the_expected_pairs(report: dict) -> None:
+    expected = gen.read_expected(SAMPLE / gen.EXPECTED_NAME)
+    assert expected, "EXPECTED.tsv lists no pairs"
+    got = gen.pairs_of(report)
+    missing = sorted(set(expected) - set(got))
+    unexpected = sorted(set(got) - set(expected))
+    assert not missing and not unexpected, (
+        f"scan differs from sample_exports/EXPECTED.tsv\n  missing: {missing}\n"
+        f"  unexpected: {unexpected}\nIf the change is right, run "
+        "`python tools/make_sample_exports.py --expected` and review the diff."
+    )
+    assert report["skipped"] == []
+
+
+def test_every_registered_check_fires_on_the_samples(report: dict) -> None:
+    from scanner.checks import REGISTRY
+
+    fired = {f["rule"] for p in report["posts"] for f in p["findings"]}
+    assert set(REGISTRY) - fired == set(), "checks that never fire on sample_exports/"
+
+
+def test_both_exports_are_read(report: dict) -> None:
+    """The Facebook zip beside photos/ is found inside the one folder the user names."""
+    by_platform: dict[str, int] = {}
+    for p in report["posts"]:
+        by_platform[p["platform"]] = by_platform.get(p["platform"], 0) + 1
+    assert by_platform == {"facebook": 7, "files": 7}
+    texts = {p["locator"]: p["text_excerpt"] for p in report["posts"]}
+    # Meta writes UTF-8 bytes as Latin-1 characters; the report shows the repaired text.
+    assert any("Zoë" in t for t in texts.values())
+    assert not any("Ã" in t or "â\x80" in t for t in texts.values())
+
+
+def test_upload_ip_never_reaches_any_output(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    with zipfile.ZipFile(SAMPLE / gen.FACEBOOK_ZIP) as zf:
+        assert gen.UPLOAD_IP in zf.read(f"{gen.FB_ROOT}/profile_posts_1.json").decode()
+    for fmt in ("json", "csv", "table"):
+        text = _scan(REPO, "--show-names", fmt=fmt)
+        assert text.strip()
+        assert gen.UPLOAD_IP not in text, fmt
+
+
+def test_sample_exports_are_small() -> None:
+    total = sum(p.stat().st_size for p in SAMPLE.rglob("*") if p.is_file())
+    assert total < 5_000_000
+
+
+def _jpeg_facts(data: bytes) -> tuple:
+    """What the generator decides in a JPEG (size and metadata), not how libjpeg encodes it."""
+    img = Image.open(io.BytesIO(data))
+    return img.size, img.info.get("exif"), img.info.get("xmp")
+
+
+def _tree(root: Path) -> dict[str, object]:
+    """Every file of a build, opening the zip: exact bytes for text, facts for JPEGs."""
+    out: dict[str, object] = {}
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        rel = path.relative_to(root).as_posix()
+        if rel == gen.EXPECTED_NAME:
+            continue
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                for name in zf.namelist():
+                    data = zf.read(name)
+                    key = f"{rel}!{name}"
+                    out[key] = _jpeg_facts(data) if name.endswith(".jpg") else data
+        elif path.suffix.lower() == ".jpg":
+            out[rel] = _jpeg_facts(path.read_bytes())
+        else:
+            out[rel] = path.read_bytes()
+    return out
+
+
+def _digests(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_generator_rebuilds_the_committed_samples(tmp_path: Path, monkeypatch) -> None:
+    """A fresh build matches the committed folder, twice over byte for byte, and scans the same."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    first, second = tmp_path / "a" / "sample_exports", tmp_path / "b" / "sample_exports"
+    gen.build(first)
+    gen.build(second)
+    assert _digests(first) == _digests(second), "the generator is not deterministic"
+    assert _tree(first) == _tree(SAMPLE), (
+        "sample_exports/ is not what tools/make_sample_exports.py builds; rebuild it"
+    )
+    # An absolute path, so nothing opened for the committed folder is reused for this one.
+    prefix = f"{first.parent}/"
+    rebuilt = [
+        (source.removeprefix(prefix), locator, rule)
+        for source, locator, rule in gen.pairs_of(json.loads(_scan(REPO, folder=str(first))))
+    ]
+    assert sorted(rebuilt) == gen.read_expected(SAMPLE / gen.EXPECTED_NAME)
