@@ -215,7 +215,10 @@ def test_scan_end_to_end_json(run_cli, tmp_path: Path) -> None:
     post = next(p for p in report["posts"] if p["locator"] == "content/posts_1.json#1")
     assert post["platform"] == "instagram" and post["audience"] == "public"
     assert post["created"] == "2021-09-05T10:00:00+00:00"
-    assert {"location-in-metadata", "public-audience"} <= {f["rule"] for f in post["findings"]}
+    found = {f["rule"]: f for f in post["findings"]}
+    assert {"location-in-metadata", "public-audience", "name-with-image"} <= set(found)
+    assert found["name-with-image"]["field"] == "caption"
+    assert "Amelia Hughes" not in json.dumps(post)  # names shortened by default
     # a mention is a tag of a person, paired here with a photo
     tagged = next(p for p in report["posts"] if p["locator"] == "content/posts_1.json#2")
     rules = {f["rule"]: f for f in tagged["findings"]}

@@ -87,4 +87,8 @@ def test_scan_end_to_end_json(run_cli, tmp_path: Path) -> None:
     assert star["created"] == "2024-06-03T09:15:00+00:00"
     assert star["media"][0]["analysed"] is False
     assert any("could not be checked" in n for n in star["notes"])
-    assert "public-audience" in {f["rule"] for f in star["findings"]}
+    rules = {f["rule"]: f for f in star["findings"]}
+    assert "public-audience" in rules
+    # the photo is not in the export, yet a full name beside it is judged as one
+    assert rules["name-with-image"]["field"] == "body"
+    assert "Amelia H." in rules["name-with-image"]["evidence"]

@@ -106,3 +106,4 @@ def test_scan_end_to_end_json(run_cli, tmp_path: Path) -> None:
     rules = {f["rule"]: f for f in first["findings"]}
     assert "name-with-image" in rules
     assert "beside 1 video" in rules["name-with-image"]["evidence"]
+    assert "Amelia H." in rules["name-with-image"]["evidence"]  # the caption's full name
