@@ -17,6 +17,7 @@ MAX_SERIALISED_CHARS = 1_000_000
 """Attachment metadata is a few kilobytes; anything this large is not read."""
 MAX_DEPTH = 32
 
+_TOKEN = re.compile(r's:(\d+):"|[{}]')
 _STRING = re.compile(r's:\d+:"(.*?)";(?=[}sidbaN]|$)', re.S)
 
 
@@ -44,22 +45,19 @@ def _fix_lengths(text: str) -> str:
 
 
 def _shallow_enough(text: str) -> bool:
-    """Refuse deep nesting before parsing, so a crafted value cannot exhaust the stack."""
+    """Refuse deep nesting before parsing, so a crafted value cannot exhaust the stack.
+
+    Jumps over string bodies by their declared length, so a `{` inside a caption is not
+    counted; a wrong length only makes the estimate rougher, never unsafe.
+    """
     depth = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "s" and text.startswith("s:", i):
-            m = re.match(r"s:(\d+):\"", text[i : i + 24])
-            if m:
-                i += m.end() + int(m.group(1)) + 1
-                continue
-        if c == "{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif c == "}":
-            depth -= 1
-        i += 1
+    pos = 0
+    while (m := _TOKEN.search(text, pos)) is not None:
+        if m.group(1) is not None:
+            pos = m.end() + int(m.group(1)) + 1
+            continue
+        depth += 1 if m.group(0) == "{" else -1
+        if depth > MAX_DEPTH:
+            return False
+        pos = m.end()
     return True
