@@ -69,10 +69,8 @@ def main() -> None:
             f"WXR {len(data) / 1e6:.1f} MB, {n} items: defusedxml parse {floor:.2f} s, "
             f"ingest {ours:.2f} s, ratio {ours / floor:.1f}x"
         )
-    page = (
-        REPO.parent
-        / "shared/real_exports/html_snapshots/mozilla__readability/test/test-pages/wordpress/source.html"
-    )
+    snapshots = REPO.parent / "shared/real_exports/html_snapshots/mozilla__readability"
+    page = snapshots / "test/test-pages/wordpress/source.html"
     if page.is_file():
         html = page.read_bytes()
         floor = best_of(lambda: [BeautifulSoup(html, "html.parser") for _ in range(args.pages)])
@@ -80,7 +78,8 @@ def main() -> None:
             lambda: [parse_page(html, "https://wptavern.com/") for _ in range(args.pages)]
         )
         print(
-            f"page {len(html) / 1e3:.0f} kB x{args.pages}: soup parse {floor / args.pages * 1e3:.0f} ms, "
+            f"page {len(html) / 1e3:.0f} kB x{args.pages}: "
+            f"soup parse {floor / args.pages * 1e3:.0f} ms, "
             f"parse_page {ours / args.pages * 1e3:.0f} ms per page, ratio {ours / floor:.2f}x"
         )
 
