@@ -136,9 +136,7 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     nick: dict[str, set[str]] = {}
     for ln in _lines(folder / "nicknames.tsv"):
         formal, _, shorts = ln.partition("\t")
-        nick.setdefault(fold(formal), set()).update(
-            fold(s) for s in shorts.split(",") if s.strip()
-        )
+        nick.setdefault(fold(formal), set()).update(fold(s) for s in shorts.split(",") if s.strip())
     return Lexicon(
         given=given,
         surnames=surnames,

@@ -31,83 +31,95 @@ from scanner.analyse.name_lexicon import Lexicon, default_lexicon, fold
 from scanner.model import MediaFacts, NameHit, NameKind, Post
 from scanner.roster import Roster
 
+
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+def _cues(phrases: str) -> frozenset[tuple[str, ...]]:
+    """'well done|thank you' -> {('well', 'done'), ('thank', 'you')}"""
+    return frozenset(tuple(p.split()) for p in phrases.split("|"))
+
+
 MIN_CONFIDENCE = 0.5
 """Hits below this are dropped: the finder says nothing rather than guess."""
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+|-[^\W\d_]+)*")
 _TAG = re.compile(r"(?<![\w&])([#@])([^\W_][\w.]*\w|[^\W_])")
-_SENT_END = set(".!?\n•;")
+_CAMEL_WORD = re.compile(r"(?<![\w#@])(?:[A-Z][a-z]+){2,}(?![\w])")
+_SENT_END = frozenset(".!?\n•;")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž]")
+_LOWER = re.compile(r"[a-zß-öø-ÿā-ž]")
 _NAME_GAP = re.compile(r"[ \t\u00a0]{1,3}|[ \t]*[_\-][ \t]*|")
 _PHRASE_GAP = re.compile(r"[\s,_\-'’]{0,4}")
 _LIST_GAP = re.compile(r"\s*(?:,|&|\+|/|,?\s+and|,?\s+or)\s*", re.I)
 
-TITLES = frozenset(
-    "mr mrs ms miss mx dr rev revd reverend madame mme monsieur mlle prof professor".split()
+TITLES = _set("mr mrs ms miss mx dr rev revd reverend madame mme monsieur mlle prof professor")
+PARTICLES = _set("mac mc o ó ni ní nic van von de da di del della le la bin bint ap")
+ROYAL = _set("king queen prince princess lord lady duke duchess saint st")
+STAFF_ROLES = _set(
+    "headteacher headmaster headmistress head teacher caretaker governor governors chair ta "
+    "assistant chef cook senco librarian receptionist nurse vicar pcso officer manager "
+    "deputy principal director trustee coach lead administrator secretary bursar"
 )
-PARTICLES = frozenset("mac mc o ó ni ní nic van von de da di del della le la bin bint ap".split())
-ROYAL = frozenset("king queen prince princess lord lady duke duchess saint st".split())
-STAFF_ROLES = frozenset(
-    "headteacher headmaster headmistress head teacher caretaker governor governors chair "
-    "ta assistant chef cook senco librarian receptionist nurse vicar pcso officer manager "
-    "deputy principal director trustee coach lead administrator secretary bursar".split()
-)
-PUBLIC_ROLES = frozenset(
+PUBLIC_ROLES = _set(
     "author illustrator poet novelist olympian astronaut footballer athlete singer mp mayor "
-    "scientist explorer president minister artist composer".split()
+    "scientist explorer president minister artist composer"
 )
-PERSON_VERBS = frozenset(
+PERSON_VERBS = _set(
     "won wins scored scores sang sings read reads wrote writes painted paints drew draws "
     "made makes baked bakes built builds brought brings showed shows helped helps ran runs "
     "came comes played plays got gets took takes found finds designed raised collected "
-    "completed represented received receiving gained led leads shared taught spoke explained "
-    "organised organized performed presented joined achieved earned swam jumped threw caught "
-    "kicked danced lifted loved loves enjoyed enjoys learnt learned has had will won gave "
-    "gives said says told asked tried won't can sang sat stood worked works created creates "
-    "shows showing wearing wore holding held looks looked became becomes did does went goes "
-    "scored tells thanks".split()
+    "completed represented received receiving gained led leads shared taught spoke "
+    "explained organised organized performed presented joined achieved earned swam jumped "
+    "threw caught kicked danced lifted loved loves enjoyed enjoys learnt learned has had "
+    "will won gave gives said says told asked tried won't can sang sat stood worked works "
+    "created creates shows showing wearing wore holding held looks looked became becomes "
+    "did does went goes scored tells thanks"
 )
-PERSON_NOUNS = frozenset(
+PERSON_NOUNS = _set(
     "mum dad mother father grandad grandma grandpa granny nan nana brother sister family "
-    "parents auntie uncle cousin friend friends".split()
+    "parents auntie uncle cousin friend friends"
 )
-_CUES_BEFORE: frozenset[tuple[str, ...]] = frozenset(
-    tuple(c.split())
-    for c in (
-        "well done|congratulations|congrats|congratulation|thank you|thankyou|thanks|"
-        "happy birthday|birthday|shout out|welcome|welcome back|good luck|proud of|goes to|"
-        "go to|won by|led by|pictured|look at|meet|say hello|hello|dear|go|superstar|captain|"
-        "bravo|effort|work|done|winner|winners|reader|writer|star|champion|player|"
-        "mathematician|awarded|award|prize|by|from|to|love|miss|missed|remember|with|"
-        "including|especially|and|played by|starring|featuring|featured|celebrating|"
-        "welcoming|introducing|named|called|brilliant|amazing|fantastic|great|super|lovely"
-    ).split("|")
+_CUES_BEFORE: frozenset[tuple[str, ...]] = _cues(
+    "well done|congratulations|congrats|congratulation|thank you|thankyou|thanks|"
+    "happy birthday|birthday|shout out|welcome|welcome back|good luck|proud of|goes to|"
+    "go to|won by|led by|pictured|look at|meet|say hello|hello|dear|go|superstar|captain|"
+    "bravo|effort|work|done|winner|winners|reader|writer|star|champion|player|"
+    "mathematician|awarded|award|prize|by|from|to|love|miss|missed|remember|with|including|"
+    "especially|and|played by|starring|featuring|featured|celebrating|welcoming|"
+    "introducing|named|called|is|was"
 )
-_STRONG_CUES: frozenset[tuple[str, ...]] = frozenset(
-    tuple(c.split())
-    for c in (
-        "well done|congratulations|congrats|thank you|thanks|happy birthday|shout out|"
-        "welcome back|good luck|proud of|goes to|won by|pictured|say hello|dear|go|"
-        "especially|played by|starring|called|named|welcome"
-    ).split("|")
+_STRONG_CUES: frozenset[tuple[str, ...]] = _cues(
+    "well done|congratulations|congrats|thank you|thanks|happy birthday|shout out|"
+    "welcome back|good luck|proud of|goes to|won by|pictured|say hello|dear|go|especially|"
+    "played by|starring|called|named|welcome"
 )
-_AMBIG_BLOCK = frozenset(
+_AMBIG_BLOCK = _set(
     "the a an this that these those at in into on of near visited visit via during until "
-    "since your my every each some any no next last for from".split()
+    "since your my every each some any no next last for from"
 )
-_CHARACTER_CUE = frozenset("as played was were dressed costume costumes".split())
+_CHARACTER_CUE = frozenset(["as", "played", "was", "were", "dressed", "costume", "costumes"])
 _CONTEXT = re.compile(
     r"\b(?:y|yr|year|years)\s?-?\s?(?:[1-9]|1[0-3])\b|\breception\b|\bnursery\b|"
     r"\bclass\s?\d\b|\b[1-9][a-z]\b|\b[a-z]+ class\b|\b(?:u|under)\s?-?\s?\d{1,2}s?\b|"
     r"\bteam\b|\bsquad\b|\bcaptain\b|\bform\s?\d",
     re.I,
 )
-_TITLE_WORDS = frozenset(
-    "the and of in on for to at with from is are our your new day week year fun raised "
-    "now open sale go goes tickets evening parents assembly festival donations winners "
-    "announced tomorrow needed parade thursday friday monday be you".split()
+_TITLE_WORDS = _set(
+    "the and of in on for to at with from is are our your new day week year fun raised now "
+    "open sale go goes tickets evening parents assembly festival donations winners "
+    "announced tomorrow needed parade thursday friday monday be you"
+)
+_CONTEXT_AFTER = re.compile(
+    r"\s*(?:\(|,)?\s*(?:(?:in|from)\s+)?(?:y\d|yr\s?\d|year\s?\d|reception\b|nursery\b|"
+    r"class\s?\d|[1-9][A-Z]\b|[A-Z][a-z]+ [Cc]lass\b)",
+    re.I,
 )
 _ROMAN = re.compile(r"^(?:I{1,3}|IV|VI{0,3}|IX|X{1,2})$")
-_MONTHS = frozenset("january april may june july august september october november".split())
+_MONTHS = frozenset(
+    ["january", "april", "may", "june", "july", "august", "september", "october", "november"]
+)
 
 
 @dataclass(slots=True)
@@ -146,9 +158,7 @@ def _display(word: str) -> str:
     """A word as a name is written: 'AMELIA' and 'amelia' -> 'Amelia', "O'BRIEN" ->
     "O'Brien"."""
     if word.isupper() or word.islower():
-        return re.sub(
-            r"[^\W\d_]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), word
-        )
+        return re.sub(r"[^\W\d_]+", lambda m: m.group(0)[:1].upper() + m.group(0)[1:].lower(), word)
     return word
 
 
@@ -187,6 +197,9 @@ class NameFinder:
     def _is_given(self, key: str) -> bool:
         if key in self._roster_first:
             return True
+        if "-" in key:  # Ella-Rose, Anne-Marie, Jean-Luc
+            parts = key.split("-")
+            return all(p and self._is_given(p) for p in parts)
         if key in self.lex.stop:
             return False
         if self._extra_given is not None:
@@ -194,6 +207,8 @@ class NameFinder:
         return key in self.lex.given
 
     def _is_surname(self, key: str) -> bool:
+        if "-" in key:
+            return any(self._is_surname(p) for p in key.split("-") if p)
         return key in self._roster_last or (
             key not in self.lex.stop
             and key not in self.lex.place_hard
@@ -237,6 +252,13 @@ class NameFinder:
             for m in _TAG.finditer(text):
                 body_start = m.start(2)
                 toks = self._compact_tokens(text, body_start, m.end(2))
+                cands.extend(self._scan(toks, text, "compact"))
+                masked[m.start() : m.end()] = " " * (m.end() - m.start())
+            for m in _CAMEL_WORD.finditer(text):
+                parts = self._camel(m.group(0))
+                if len(parts) < 2 or masked[m.start()] == " ":
+                    continue
+                toks = self._compact_tokens(text, m.start(), m.end())
                 cands.extend(self._scan(toks, text, "compact"))
                 masked[m.start() : m.end()] = " " * (m.end() - m.start())
             plain = "".join(masked)
@@ -312,33 +334,37 @@ class NameFinder:
     @staticmethod
     def _tokens(text: str) -> list[_Tok]:
         toks: list[_Tok] = []
+        append = toks.append
         prev_end = 0
+        n = len(text)
         for m in _TOKEN.finditer(text):
             word = m.group(0)
             start, end = m.span()
+            if start and text[start - 1].isdigit():
+                continue  # 1st, 2nd, 5B
+            full = word
             poss = False
-            if len(word) > 2 and word[-2] in "'’" and word[-1] in "sS":
-                word = word[:-2]
-                end -= 2
-                poss = True
-            elif m.end() < len(text) and text[m.end()] in "'’" and word[-1:] in ("s", "S"):
-                poss = True
-            gap = text[prev_end:start]
-            stripped = gap.strip(" \t\"'“”‘’([*-–—")
-            sent = not toks or any(c in _SENT_END for c in gap) or (not stripped and not toks)
-            if toks and "\n" not in gap and not any(c in ".!?;•" for c in gap):
-                sent = False
-            toks.append(
+            if word[-1] in "sS":
+                if len(word) > 2 and word[-2] in "'’":
+                    word = word[:-2]
+                    end -= 2
+                    poss = True
+                elif end < n and text[end] in "'’":
+                    poss = True
+            first = word[0]
+            key = fold(word)
+            cap = first.isupper()
+            append(
                 _Tok(
-                    text=word,
-                    start=start,
-                    end=end,
-                    key=fold(word),
-                    pkey=fold(m.group(0)),
-                    cap=word[:1].isupper(),
-                    upper=len(word) > 1 and word.isupper(),
-                    poss=poss,
-                    sent=sent,
+                    word,
+                    start,
+                    end,
+                    key,
+                    fold(full) if poss else key,
+                    cap,
+                    cap and len(word) > 1 and word.isupper(),
+                    poss,
+                    not toks or not _SENT_END.isdisjoint(text[prev_end:start]),
                 )
             )
             prev_end = m.end()
@@ -347,17 +373,15 @@ class NameFinder:
     @staticmethod
     def _mode(text: str, toks: list[_Tok]) -> str:
         """How much capital letters say: normal text, ALL CAPS, Title Case, or all lower."""
-        letters = [c for c in text if c.isalpha()]
-        if not letters:
-            return "normal"
-        uppers = sum(1 for c in letters if c.isupper())
+        uppers = len(_UPPER.findall(text))
         if uppers == 0:
             return "lower"
-        if len(letters) >= 8 and uppers / len(letters) > 0.7:
+        lowers = len(_LOWER.findall(text))
+        if uppers + lowers >= 8 and uppers / (uppers + lowers) > 0.7:
             return "caps"
         # Title Case: the ordinary words (not the names) are capitalised mid-sentence.
-        plain = [t for t in toks if not t.sent and t.key in _TITLE_WORDS]
-        if len(plain) >= 3 and sum(1 for t in plain if t.cap) / len(plain) >= 0.7:
+        plain = [t.cap for t in toks if t.key in _TITLE_WORDS and not t.sent]
+        if len(plain) >= 3 and sum(plain) / len(plain) >= 0.7:
             return "title"
         return "normal"
 
@@ -407,9 +431,7 @@ class NameFinder:
                 if head in ("Mc", "Mac", "O", "Fitz", "De", "Di", "Le", "La", "Van"):
                     continue
                 cuts.append(i)
-            elif (
-                prev.isupper() and cur.isupper() and i + 1 < len(run) and run[i + 1].islower()
-            ):
+            elif prev.isupper() and cur.isupper() and i + 1 < len(run) and run[i + 1].islower():
                 cuts.append(i)
         cuts.append(len(run))
         return [(cuts[i], cuts[i + 1]) for i in range(len(cuts) - 1) if cuts[i] < cuts[i + 1]]
@@ -450,7 +472,7 @@ class NameFinder:
             return []
         used = [False] * n
         cands: list[_Cand] = []
-        self._phrases(toks, text, used, cands)
+        self._phrases(toks, text, mode, used, cands)
         self._titles(toks, text, mode, used, cands)
         pending: list[_Cand] = []
         i = 0
@@ -472,14 +494,18 @@ class NameFinder:
     def _given_here(self, t: _Tok, mode: str) -> bool:
         if mode == "normal" and not t.cap:
             return False
+        if mode == "compact" and t.key in self.lex.compact_words:
+            return t.key in self._roster_first
         if len(t.key) < 2:
             return False
         return self._is_given(t.key)
 
     def _adjacent(self, text: str, a: _Tok, b: _Tok, phrase: bool = False) -> bool:
-        gap = text[a.end if not a.poss else a.end : b.start]
+        gap = text[a.end : b.start]
         if a.poss:
             return False
+        if gap == "." and not a.sent and a.end - a.start > 1 and not b.sent:
+            return True  # @amelia.hughes
         return bool((_PHRASE_GAP if phrase else _NAME_GAP).fullmatch(gap))
 
     def _match(
@@ -511,12 +537,24 @@ class NameFinder:
                 return m
         return 0
 
-    def _phrases(self, toks: list[_Tok], text: str, used: list[bool], cands: list[_Cand]) -> None:
+    def _phrases(
+        self, toks: list[_Tok], text: str, mode: str, used: list[bool], cands: list[_Cand]
+    ) -> None:
         n = len(toks)
         i = 0
+        not_names, public = self.lex.not_names, self.lex.public
         while i < n:
-            m = self._match(self.lex.not_names, toks, text, i)
-            p = self._match(self.lex.public, toks, text, i)
+            t = toks[i]
+            if (
+                t.key not in not_names
+                and t.key not in public
+                and t.pkey not in not_names
+                and t.pkey not in public
+            ):
+                i += 1
+                continue
+            m = self._match(not_names, toks, text, i)
+            p = self._match(public, toks, text, i)
             if p and p >= m:
                 nxt = toks[i + p] if i + p < n else None
                 longer = (
@@ -528,6 +566,17 @@ class NameFinder:
                     and nxt.key not in self.lex.ambiguous
                 )
                 single_ok = p > 1 or self._character_cue(toks, i)
+                place = (
+                    nxt is not None
+                    and self._adjacent(text, toks[i + p - 1], nxt)
+                    and nxt.key in self.lex.place_hard
+                    and nxt.key not in ("day", "week", "show")
+                ) or (i and toks[i - 1].key == "the")
+                if place and p > 1:
+                    for k in range(i, i + p):
+                        used[k] = True
+                    i += p
+                    continue
                 if not longer and single_ok:
                     last = toks[i + p - 1]
                     cands.append(
@@ -547,12 +596,24 @@ class NameFinder:
                 if longer:
                     i += 1
                     continue
+            if m and mode == "normal" and self._roster_phrase(toks, text, i, m):
+                m = 0  # a pupil on the roster really is called "Victoria Park"
             if m:
                 for k in range(i, i + m):
                     used[k] = True
                 i += m
                 continue
             i += 1
+
+    def _roster_phrase(self, toks: list[_Tok], text: str, i: int, m: int) -> bool:
+        if m < 2 or (i and toks[i - 1].key in _AMBIG_BLOCK | {"to"}):
+            return False
+        if not self._cue_after(toks, text, i + m, toks[i + m - 1].end):
+            return False
+        for r in (self.roster, self.no_consent):
+            if r is not None and r.full(toks[i].key, toks[i + m - 1].key):
+                return True
+        return False
 
     @staticmethod
     def _character_cue(toks: list[_Tok], i: int) -> bool:
@@ -593,6 +654,12 @@ class NameFinder:
                     break
                 if u.key in TITLES:
                     break
+                if (
+                    parts
+                    and mode != "normal"
+                    and (u.key not in self.lex.surnames or u.key in self.lex.ambiguous)
+                ):
+                    break
                 parts.append(j)
                 j += 1
                 if u.poss:
@@ -621,12 +688,15 @@ class NameFinder:
             return False
         if u.key in self._roster_last:
             return True
+        if mode == "compact" and u.key in self.lex.compact_words:
+            return False
         if mode == "normal":
             if not u.cap or u.key in TITLES:
                 return False
-            if u.upper and len(u.key) <= 3 and u.key not in self.lex.surnames:
-                return False  # an acronym: PTA, FC
-            return True
+            # an acronym (PTA, FC) is no surname
+            return not (u.upper and len(u.key) <= 3 and u.key not in self.lex.surnames)
+        if "-" in u.key:
+            return any(self._surname_ok(_sub(u, p), mode) for p in u.key.split("-") if p)
         return u.key in self.lex.surnames or (
             u.key in self.lex.given and u.key not in self.lex.ambiguous
         )
@@ -656,11 +726,15 @@ class NameFinder:
                     parts.append(j)
                     j += 1
                 break
-            if u.key in PARTICLES and j + 1 < n and self._surname_ok(toks[j + 1], mode):
-                if mode != "normal" or u.text[:1].isupper() or u.key in ("van", "von", "de"):
-                    parts.extend([j, j + 1])
-                    j += 2
-                    continue
+            if (
+                u.key in PARTICLES
+                and j + 1 < n
+                and self._surname_ok(toks[j + 1], mode)
+                and (mode != "normal" or u.text[:1].isupper() or u.key in ("van", "von", "de"))
+            ):
+                parts.extend([j, j + 1])
+                j += 2
+                continue
             if _ROMAN.match(u.text) and u.text.isupper():
                 break
             if not self._surname_ok(u, mode):
@@ -708,14 +782,11 @@ class NameFinder:
             k -= 1
         if keys and keys[-1] == "to" and len(keys) > 1:
             keys = keys[:-1]
-        for size in (2, 1):
-            if len(keys) >= size and tuple(keys[-size:]) in cues:
-                return True
-        return False
+        return any(len(keys) >= size and tuple(keys[-size:]) in cues for size in (2, 1))
 
     def _cue_after(self, toks: list[_Tok], text: str, b: int, end: int) -> bool:
         after = text[end : end + 12]
-        if re.match(r"\s*!|\s*,\s*you\b|\s*,\s*who\b|\s*\((?:y|year|yr|nursery|reception)", after, re.I):
+        if re.match(r"\s*!|\s*,\s*you\b|\s*,\s*who\b", after) or self._context_after(text, end):
             return True
         if b - 1 >= 0 and toks[b - 1].poss and b < len(toks) and toks[b].key in PERSON_NOUNS:
             return True
@@ -734,12 +805,16 @@ class NameFinder:
                 and toks[b + 1].key in ("her", "his", "their", "dad", "mum")
             ):
                 return True
-            if nxt.key in ("in", "from") and b + 1 < len(toks):
-                if re.match(r"\s*(?:in|from)\s+(?:y\d|year|yr|reception|nursery|class|[A-Z]\w+ [Cc]lass)", text[end:end + 30], re.I):
-                    return True
+            if nxt.key in ("in", "from") and self._context_after(text, end):
+                return True
         return False
 
-    def _blocked(self, toks: list[_Tok], text: str, c: _Cand, ambiguous: bool) -> bool:
+    @staticmethod
+    def _context_after(text: str, end: int) -> bool:
+        """'Amelia in Y5', 'Harry from Oak Class', 'Max (Year 2)'."""
+        return bool(_CONTEXT_AFTER.match(text, end))
+
+    def _blocked(self, toks: list[_Tok], text: str, c: _Cand, ambiguous: bool, mode: str) -> bool:
         """Context that says these words are not a person here."""
         a, b = c.a, c.b
         prev = toks[a - 1] if a and not toks[a].sent else None
@@ -749,6 +824,16 @@ class NameFinder:
                 return True
             if prev.key in ROYAL and prev.cap:
                 return True
+            if (
+                mode == "normal"
+                and prev.cap
+                and not prev.upper
+                and self._adjacent(text, prev, toks[a])
+                and prev.key not in TITLES
+                and (prev.key,) not in _CUES_BEFORE
+                and (prev.key in self.lex.stop or not self._is_given(prev.key))
+            ):
+                return True  # The Royal Navy, Hull City Council
         if nxt is not None and (text[c.end : nxt.start].strip() == "" or toks[b - 1].poss):
             if nxt.cap and nxt.key in self.lex.place_hard:
                 return True
@@ -757,17 +842,16 @@ class NameFinder:
             if toks[b - 1].poss and nxt.cap and not self._is_given(nxt.key):
                 return True  # Jack's Pizza, Ella's Kitchen
         if ambiguous:
+            if prev is not None and prev.key in _AMBIG_BLOCK and self._context_after(text, c.end):
+                return False
             if prev is not None and prev.key in _AMBIG_BLOCK:
                 if prev.key in ("to", "for", "from", "by") and self._cue_before(
                     toks, text, a - 1, strong=True
                 ):
                     return False
-                if prev.key == "to" and self._cue_before(toks, text, a, strong=True):
-                    return False
-                return True
+                return not (prev.key == "to" and self._cue_before(toks, text, a, strong=True))
             if toks[a].key in _MONTHS and re.search(
-                r"\d", text[max(0, toks[a].start - 6) : toks[a].start]
-                + text[c.end : c.end + 6]
+                r"\d", text[max(0, toks[a].start - 6) : toks[a].start] + text[c.end : c.end + 6]
             ):
                 return True
         return False
@@ -807,8 +891,15 @@ class NameFinder:
             if len(group) > 1 and self._cue_after(toks, text, last.b, last.end):
                 c.conf = 0.7
                 accepted.append(c)
+        publics = [o for o in out if o.kind is NameKind.PUBLIC]
         for c in accepted:
             self._role(toks, c)
+            if (
+                c.kind is NameKind.FIRST
+                and (toks[c.a].key,) in self.lex.public.get(toks[c.a].key, ())
+                and any(self._listed(toks, text, c, o) for o in publics)
+            ):
+                c.kind = NameKind.PUBLIC  # "Harry Potter, Matilda and the Gruffalo"
         out.extend(accepted)
 
     def _listed(self, toks: list[_Tok], text: str, c: _Cand, o: _Cand) -> bool:
@@ -821,7 +912,7 @@ class NameFinder:
     def _verdict(self, toks: list[_Tok], text: str, mode: str, c: _Cand) -> _Cand | None:
         first = toks[c.a]
         amb = self._ambiguous(first.key)
-        if self._blocked(toks, text, c, amb):
+        if self._blocked(toks, text, c, amb, mode):
             return None
         roster_first = first.key in self._roster_first
         cue = self._cue_before(toks, text, c.a, strong=False) or self._cue_after(
@@ -893,7 +984,11 @@ class NameFinder:
         """A 'full name' that is really a place or a thing: judge its first word alone."""
         first = toks[c.a]
         alone = _Cand(
-            a=c.a, b=c.a + 1, kind=NameKind.FIRST, conf=0.8, name=_display(first.text),
+            a=c.a,
+            b=c.a + 1,
+            kind=NameKind.FIRST,
+            conf=0.8,
+            name=_display(first.text),
             end=first.end,
         )
         nxt = toks[c.a + 1]
@@ -953,9 +1048,7 @@ class NameFinder:
         hits.sort(key=lambda h: h.start)
         return hits
 
-    def _enrich(
-        self, hit: NameHit, keys: list[str], context: bool, text: str = ""
-    ) -> NameHit:
+    def _enrich(self, hit: NameHit, keys: list[str], context: bool, text: str = "") -> NameHit:
         """Mark roster and no-consent matches; a roster match makes the name certain."""
         if not keys or (self.roster is None and self.no_consent is None):
             return hit
@@ -1008,6 +1101,20 @@ class NameFinder:
             no_consent=no_consent,
             media=hit.media,
         )
+
+
+def _sub(t: _Tok, key: str) -> _Tok:
+    return _Tok(
+        text=key,
+        start=t.start,
+        end=t.end,
+        key=key,
+        pkey=key,
+        cap=t.cap,
+        upper=t.upper,
+        poss=False,
+        sent=t.sent,
+    )
 
 
 def _year_near(text: str, start: int, end: int) -> str:
