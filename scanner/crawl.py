@@ -224,7 +224,7 @@ class Fetcher:
                 f"the server did not answer within {self.opts.timeout:g} seconds; not read"
             ) from exc
         except requests.RequestException as exc:
-            raise FetchProblem(f"could not be reached ({_short(exc)}); not read") from exc
+            raise FetchProblem(f"could not be reached ({_why_unreachable(exc)}); not read") from exc
         with resp:
             mime = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
             status = resp.status_code
@@ -309,6 +309,27 @@ def _phrase(status: int) -> str:
 
 def _mb(n: int) -> str:
     return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
+
+
+def _why_unreachable(exc: BaseException) -> str:
+    """The cause of a failed connection in plain words, not urllib3's pool message."""
+    causes = []
+    e: BaseException | None = exc
+    while e is not None and len(causes) < 10:
+        causes.append(e)
+        e = (
+            e.__cause__
+            or e.__context__
+            or (e.args[0] if e.args and isinstance(e.args[0], BaseException) else None)
+        )
+    names = " ".join(type(c).__name__ for c in causes) + " " + str(exc)
+    if "NameResolution" in names or "gaierror" in names or "Name or service" in names:
+        return "the site's name was not found; check the address"
+    if "ConnectionRefused" in names or "Connection refused" in names:
+        return "the connection was refused"
+    if "SSL" in names:
+        return "its secure connection could not be set up"
+    return "no connection could be made"
 
 
 def _short(exc: BaseException) -> str:
@@ -410,7 +431,7 @@ class Robots:
             try:
                 got = self.fetcher.get(url, accept=None, limit=ROBOTS_MAX_BYTES, cut=True)
             except FetchProblem as exc:
-                self.why_closed[origin] = f"robots.txt {exc}".replace("; not read", "")
+                self.why_closed[origin] = f"its robots.txt {exc}".replace("; not read", "")
                 return False
             if got.is_redirect:
                 url = urljoin(url, got.header("Location") or "")
@@ -421,7 +442,7 @@ class Robots:
             if 400 <= got.status < 500:
                 return True
             self.why_closed[origin] = (
-                f"robots.txt answered {got.status} {got.reason}".strip()
+                f"its robots.txt answered {got.status} {got.reason}".strip()
                 + " (a server error, which the robots rules treat as 'keep out')"
             )
             return False
@@ -503,7 +524,10 @@ class Crawler:
             origin = _origin(self.start)
             why = self.robots.why_closed.get(origin)
             if why:
-                raise CrawlError(f"{self.start}: {why}, so nothing was fetched; try again later")
+                raise CrawlError(
+                    f"{self.start}: {why}, so nothing was fetched; "
+                    "check the address, or try again later"
+                )
             raise CrawlError(
                 f"{self.start}: the site's robots.txt asks crawlers to stay out of this "
                 "address, so nothing was fetched"
