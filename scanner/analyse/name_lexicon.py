@@ -104,6 +104,14 @@ def _counts(path: Path, column: int) -> dict[str, int]:
     return out
 
 
+def _nicknames(path: Path) -> dict[str, frozenset[str]]:
+    nick: dict[str, set[str]] = {}
+    for ln in _lines(path):
+        formal, _, shorts = ln.partition("\t")
+        nick.setdefault(fold(formal), set()).update(fold(s) for s in shorts.split(",") if s.strip())
+    return {k: frozenset(v) for k, v in nick.items()}
+
+
 def _phrases(lines: list[str]) -> dict[str, tuple[tuple[str, ...], ...]]:
     index: dict[str, list[tuple[str, ...]]] = {}
     for ln in lines:
@@ -120,6 +128,12 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
     for name in _words(folder / "uk_given.txt"):
         key = fold(name)
         given[key] = max(given.get(key, 0), UK_GIVEN_COUNT)
+    nick = _nicknames(folder / "nicknames.tsv")
+    stop = frozenset(fold(w) for w in _words(folder / "stopwords.txt"))
+    for shorts in nick.values():
+        for key in shorts:  # Olly, Alfie, Tilly: short forms are names in their own right
+            if len(key) >= 3 and key not in stop:
+                given.setdefault(key, UK_GIVEN_COUNT)
     surnames = _counts(folder / "surnames.tsv", column=2)
     for name in _words(folder / "uk_surnames.txt"):
         key = fold(name)
@@ -133,20 +147,16 @@ def load_lexicon(folder: Path | None = None) -> Lexicon:
             continue
         if not ln.startswith("#"):
             target.update(fold(w) for w in ln.split())
-    nick: dict[str, set[str]] = {}
-    for ln in _lines(folder / "nicknames.tsv"):
-        formal, _, shorts = ln.partition("\t")
-        nick.setdefault(fold(formal), set()).update(fold(s) for s in shorts.split(",") if s.strip())
     return Lexicon(
         given=given,
         surnames=surnames,
         ambiguous=frozenset(fold(w) for w in _words(folder / "ambiguous.txt")),
-        stop=frozenset(fold(w) for w in _words(folder / "stopwords.txt")),
+        stop=stop,
         place_hard=frozenset(hard - soft),
         place_soft=frozenset(soft),
         not_names=_phrases(_lines(folder / "not_names.txt")),
         public=_phrases(_lines(folder / "public.txt")),
-        nicknames={k: frozenset(v) for k, v in nick.items()},
+        nicknames=nick,
         compact_words=frozenset(fold(w) for w in _words(folder / "hashtag_words.txt")),
     )
 

@@ -72,10 +72,10 @@ PERSON_VERBS = _set(
     "came comes played plays got gets took takes found finds designed raised collected "
     "completed represented received receiving gained led leads shared taught spoke "
     "explained organised organized performed presented joined achieved earned swam jumped "
-    "threw caught kicked danced lifted loved loves enjoyed enjoys learnt learned has had "
-    "will won gave gives said says told asked tried won't can sang sat stood worked works "
+    "threw caught kicked danced lifted loved loves enjoyed enjoys learnt learned "
+    "won gave gives said says told asked tried sang sat stood worked works "
     "created creates shows showing wearing wore holding held looks looked became becomes "
-    "did does went goes scored tells thanks"
+    "went scored tells thanks"
 )
 PERSON_NOUNS = _set(
     "mum dad mother father grandad grandma grandpa granny nan nana brother sister family "
@@ -99,7 +99,7 @@ _AMBIG_BLOCK = _set(
     "the a an this that these those at in into on of near visited visit via during until "
     "since your my every each some any no next last for from"
 )
-_CHARACTER_CUE = frozenset(["as", "played", "was", "were", "dressed", "costume", "costumes"])
+_CHARACTER_CUE = _set("as played was were dressed costume costumes by")
 _CONTEXT = re.compile(
     r"\b(?:y|yr|year|years)\s?-?\s?(?:[1-9]|1[0-3])\b|\breception\b|\bnursery\b|"
     r"\bclass\s?\d\b|\b[1-9][a-z]\b|\b[a-z]+ class\b|\b(?:u|under)\s?-?\s?\d{1,2}s?\b|"
@@ -565,7 +565,9 @@ class NameFinder:
                     and self._is_surname(nxt.key)
                     and nxt.key not in self.lex.ambiguous
                 )
-                single_ok = p > 1 or self._character_cue(toks, i)
+                single_ok = (p > 1 or self._character_cue(toks, i)) and not (
+                    i and toks[i - 1].key in TITLES
+                )
                 place = (
                     nxt is not None
                     and self._adjacent(text, toks[i + p - 1], nxt)
@@ -697,9 +699,10 @@ class NameFinder:
             return not (u.upper and len(u.key) <= 3 and u.key not in self.lex.surnames)
         if "-" in u.key:
             return any(self._surname_ok(_sub(u, p), mode) for p in u.key.split("-") if p)
-        return u.key in self.lex.surnames or (
-            u.key in self.lex.given and u.key not in self.lex.ambiguous
-        )
+        rank = self.lex.surnames.get(u.key)
+        if rank is not None and (rank <= 2000 or self.lex.given.get(u.key, 0) < 10000):
+            return True  # "mia" in "lucas_mia" is a second first name, not a surname
+        return False
 
     def _name_at(
         self, toks: list[_Tok], text: str, mode: str, i: int, used: list[bool]
