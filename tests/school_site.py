@@ -287,10 +287,10 @@ def wire(s: School, robots: Answer | None = None) -> None:
     s.cdn.routes.update(
         {
             "/media/trip-1.jpg": Answer(
-                body=jpeg("chelsea", (800, 533), gps=True, camera=True), ctype="image/jpeg"
+                body=jpeg("astronaut", (800, 600), gps=True, camera=True), ctype="image/jpeg"
             ),
             "/media/trip-1-1600.jpg": Answer(
-                body=jpeg("chelsea", (1600, 1066), camera=True), ctype="image/jpeg"
+                body=jpeg("astronaut", (1600, 1200), camera=True), ctype="image/jpeg"
             ),
             "/media/trip-2.jpg": Answer(body=jpeg("coffee", (640, 480)), ctype="image/jpeg"),
         }
