@@ -15,6 +15,8 @@ import warnings
 import imagehash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from scanner.analyse.fingerprint import fingerprint_version, fingerprints
+from scanner.analyse.faces import detect_faces, detector_version
 from scanner.analyse.metadata import read_metadata
 from scanner.model import MediaFacts, MetadataFacts
 
@@ -46,7 +48,7 @@ class ImageError(Exception):
 
 def analyser_version() -> str:
     """Key for the facts cache: changes whenever any analyser's output would change."""
-    return f"image{IMAGE_VERSION}"
+    return f"image{IMAGE_VERSION}-{fingerprint_version()}-{detector_version()}"
 
 
 def open_working_image(data: bytes) -> tuple[Image.Image, int, int, str]:
@@ -142,9 +144,9 @@ def analyse_bytes(data: bytes) -> MediaFacts:
         height=height,
         format=fmt,
         bytes=len(data),
-        phash=phash_hex(img),
-        fingerprints={},
+        phash=(ph := phash_hex(img)),
+        fingerprints=fingerprints(img, ph),
         metadata=meta,
         is_camera_original=is_camera_original(meta, width, height),
-        faces=None,
+        faces=detect_faces(img, (width, height)),
     )
