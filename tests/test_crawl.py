@@ -105,6 +105,18 @@ def _crawl_school(tmp: Path, *args: object, robots: Answer | None = None) -> Cra
     return Crawled(school=s, run=run, warc=warc)
 
 
+def _fetch_school(tmp: Path, robots: Answer, max_pages: int = 200) -> School:
+    """Crawl only (no scan), for tests about what is fetched."""
+    s = school()
+    with serve(s.site, s.offsite, s.cdn):
+        wire(s, robots=robots)
+        opts = CrawlOptions(
+            url=f"{s.site.base}/school/", delay=0, timeout=0.5, max_pages=max_pages, progress=False
+        )
+        crawl(opts, tmp / "site.warc.gz")
+    return s
+
+
 @pytest.fixture(scope="module")
 def full(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
     """One full crawl of the school, shared by the tests that only look at its results."""
@@ -292,10 +304,8 @@ def test_streamed_responses_are_capped_in_size_and_time(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("status", [401, 403, 404])
 def test_robots_txt_client_error_means_everything_allowed(tmp_path: Path, status: int) -> None:
-    c = _crawl_school(
-        tmp_path, "--delay", "0", "--max-pages", "5", robots=Answer(status=status, body=b"no")
-    )
-    assert "/school/staff/" in c.school.site.paths()
+    s = _fetch_school(tmp_path, Answer(status=status, body=b"no"), max_pages=5)
+    assert "/school/staff/" in s.site.paths()
 
 
 def test_robots_txt_server_error_means_keep_out(tmp_path: Path) -> None:
@@ -324,20 +334,18 @@ def test_unreachable_site_is_one_plain_error(tmp_path: Path) -> None:
 
 def test_most_specific_robots_rule_wins(tmp_path: Path) -> None:
     rules = b"User-agent: *\nDisallow: /school/\nAllow: /school/$\nAllow: /school/gallery/\n"
-    c = _crawl_school(tmp_path, "--delay", "0", robots=Answer(body=rules, ctype="text/plain"))
-    assert set(c.school.site.paths()) == {"/robots.txt", "/school/", "/school/gallery/"}
-    assert set(c.school.cdn.paths()) == CDN_FETCHED
+    s = _fetch_school(tmp_path, Answer(body=rules, ctype="text/plain"))
+    assert set(s.site.paths()) == {"/robots.txt", "/school/", "/school/gallery/"}
+    assert set(s.cdn.paths()) == CDN_FETCHED
 
 
 def test_robots_group_for_our_user_agent_applies(tmp_path: Path) -> None:
     rules = b"User-agent: *\nDisallow: /\n\nUser-agent: exposure-scan\nDisallow: /school/gallery/\n"
-    c = _crawl_school(
-        tmp_path, "--delay", "0", "--max-pages", "3", robots=Answer(body=rules, ctype="text/plain")
-    )
-    site = c.school.site.paths()
+    s = _fetch_school(tmp_path, Answer(body=rules, ctype="text/plain"), max_pages=3)
+    site = s.site.paths()
     assert "/school/" in site and "/school/news/sports-day.html" in site
     assert "/school/gallery/" not in site
-    assert c.school.cdn.paths() == []
+    assert s.cdn.paths() == []
 
 
 # ---------------------------------------------------------------- addresses
