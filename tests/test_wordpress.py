@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -128,6 +129,24 @@ def test_uploads_given_as_second_path_are_analysed_and_not_listed_again(
     }
     assert analysed["sports-day-300x200.jpg"] == 300
     assert analysed["class-photo.jpg"] == 1200
+
+
+def test_zipped_export_with_uploads_reads_in_place(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    wp.build(site)
+    archive = tmp_path / "oakfield-wordpress.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(site.rglob("*")):
+            if f.is_file():
+                zf.write(f, f.relative_to(site).as_posix())
+    posts, skipped = _posts(archive)
+    assert skipped == []
+    assert set(posts) == {"post 10", "post 11", "page 12", "attachment 103"}
+    shown = posts["post 10"].media[0]
+    assert shown.locator == f"{archive}!wp-content/uploads/2024/06/sports-day-300x200.jpg"
+    assert shown.platform_facts.original_locator == (
+        f"{archive}!wp-content/uploads/2024/06/sports-day.jpg"
+    )
 
 
 def test_names_in_caption_and_gallery_pair_with_the_pictures(tmp_path: Path) -> None:
