@@ -19,6 +19,7 @@ from scanner.analyse.names import NameFinder, shorten
 from scanner.analyse.worker import Outcome, analyse_one
 from scanner.checks.interface import CheckContext
 from scanner.ingest import ingest
+from scanner.link import link as link_stage
 from scanner.model import (
     AnalysedMedia,
     Band,
@@ -58,8 +59,10 @@ class ScanOptions:
             dict[str, tuple[LinkedCopy, ...]],
         ]
         | None
-    ) = None
-    """The link stage; None leaves every post without linked copies."""
+    ) = link_stage
+    """The link stage (near-duplicate groups); None leaves every post without linked copies."""
+    index_path: Path | None = None
+    """The persistent fingerprint index to record this scan in; None leaves it untouched."""
     extra: dict[str, object] = field(default_factory=dict)
 
 
@@ -188,6 +191,12 @@ def scan(paths: Sequence[str], opts: ScanOptions) -> Report:
         skipped.extend(problems)
         risks.append(score_post(ctx, findings, opts.policy, excerpt(post, ctx.names, opts)))
     ranked = rank(risks)
+    if opts.index_path is not None:
+        from scanner.index import record_scan
+
+        problem = record_scan(opts.index_path, ranked, facts, names)
+        if problem:
+            skipped.append(Skipped(source=str(opts.index_path), reason=problem))
 
     stats: dict[str, object] = {
         "items": len(posts),
