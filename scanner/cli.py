@@ -150,6 +150,11 @@ def make_options(args: argparse.Namespace):
 SCAN_OPTION_HOOKS: list[Callable] = []
 """Functions (args, ScanOptions) -> ScanOptions that later stages register."""
 
+from scanner.roster import add_roster_options, apply_roster_options  # noqa: E402
+
+OUTPUT_OPTION_HOOKS.append(add_roster_options)
+SCAN_OPTION_HOOKS.append(apply_roster_options)
+
 
 def emit(report: Report, args: argparse.Namespace) -> int:
     """Write or print the report, then choose the exit code from --fail-on."""
@@ -324,10 +329,100 @@ def rules_markdown(policy) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------- fingerprint index
+
+
+def _index_path(args: argparse.Namespace) -> Path:
+    from scanner.index import default_index_path
+
+    return args.index if getattr(args, "index", None) else default_index_path()
+
+
+def _add_index_scan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--index",
+        metavar="PATH",
+        type=Path,
+        help="record this scan's fingerprints and findings in this index file for `trace` "
+        "(default: the user data directory)",
+    )
+    p.add_argument("--no-index", action="store_true", help="do not record this scan in the index")
+
+
+def _apply_index_options(args: argparse.Namespace, opts):
+    from dataclasses import replace
+
+    return replace(opts, index_path=None if args.no_index else _index_path(args))
+
+
+OUTPUT_OPTION_HOOKS.append(_add_index_scan_options)
+SCAN_OPTION_HOOKS.append(_apply_index_options)
+
+
+def _add_trace(p: argparse.ArgumentParser) -> None:
+    p.add_argument("suspects", nargs="+", metavar="IMAGE", help="suspicious image files")
+    p.add_argument("--index", metavar="PATH", type=Path, help="the index file to search")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+
+def _run_trace(args: argparse.Namespace) -> int:
+    import json
+
+    from scanner.index import FingerprintIndex, IndexStoreError
+    from scanner.trace import as_dict, as_text, trace
+
+    try:
+        with FingerprintIndex(_index_path(args)) as index:
+            results = trace(list(args.suspects), index)
+            empty = len(index.table()) == 0
+    except IndexStoreError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.format == "json":
+        sys.stdout.write(json.dumps([as_dict(r) for r in results], indent=2) + "\n")
+    else:
+        sys.stdout.write(as_text(results, empty))
+    return EXIT_ERROR if all(r.error for r in results) else EXIT_OK
+
+
+def _add_index(p: argparse.ArgumentParser) -> None:
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--stats", action="store_true", help="say what the index holds")
+    what.add_argument("--forget", metavar="SOURCE", help="remove a scanned source from the index")
+    p.add_argument("--index", metavar="PATH", type=Path, help="the index file")
+
+
+def _run_index(args: argparse.Namespace) -> int:
+    from scanner.index import FingerprintIndex, IndexStoreError
+
+    path = _index_path(args)
+    try:
+        with FingerprintIndex(path, create=False) as index:
+            if args.forget:
+                print(f"Removed {index.forget(args.forget)} from the index at {path}.")
+                return EXIT_OK
+            st = index.stats()
+    except IndexStoreError as exc:
+        raise UsageError(str(exc)) from exc
+    print(
+        f"Index {st.path} ({st.bytes / 1e6:.1f} MB): {len(st.sources)} sources, "
+        f"{sum(s[4] for s in st.sources)} images, {st.fingerprints} fingerprints."
+    )
+    for source, platform, when, posts, images in st.sources:
+        print(f"  {source} ({platform}): {posts} posts, {images} images, scanned {when}")
+    if st.stale_sources:
+        print(
+            f"{st.stale_sources} sources were indexed by an older version: scan them again "
+            "so that trace can find their images."
+        )
+    return EXIT_OK
+
+
 COMMANDS: dict[str, tuple[str, Callable, Callable]] = {
     "scan": ("scan exports, photo folders, saved pages or web archives", _add_scan, _run_scan),
     "rules": ("list the checks, or explain one", _add_rules, _run_rules),
     "crawl": ("fetch a school website politely, then scan it", _add_crawl, _run_crawl),
+    "trace": ("find the published photos a suspicious image was made from", _add_trace, _run_trace),
+    "index": ("show or prune the fingerprint index that trace searches", _add_index, _run_index),
 }
 
 

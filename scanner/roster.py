@@ -232,3 +232,43 @@ def load_roster(path: Path | str) -> Roster:
     if not pupils:
         raise RosterError(f"{path}: no pupils listed under the header row")
     return build_roster(pupils, source=str(path))
+
+
+# ---------------------------------------------------------------- command line
+
+
+def add_roster_options(p) -> None:
+    """--roster and --no-consent for every command that scans (hooked into cli.py)."""
+    p.add_argument(
+        "--roster",
+        metavar="CSV",
+        help="the school's pupil list (first_name, last_name, optional preferred_name and "
+        "year_group, or your MIS export's Forename/Surname/Year): makes name matches "
+        "certain; read only, never copied",
+    )
+    p.add_argument(
+        "--no-consent",
+        metavar="CSV",
+        help="pupils whose parents declined image consent (same columns): any mention is "
+        "reported as no-consent-name",
+    )
+
+
+def apply_roster_options(args, opts):
+    """Give the scan a name finder that knows the school's lists."""
+    import dataclasses
+
+    from scanner.analyse.names import NameFinder
+    from scanner.cli import UsageError
+
+    roster_path = getattr(args, "roster", None)
+    nc_path = getattr(args, "no_consent", None)
+    if not roster_path and not nc_path:
+        return opts
+    try:
+        roster = load_roster(roster_path) if roster_path else None
+        no_consent = load_roster(nc_path) if nc_path else None
+    except RosterError as exc:
+        raise UsageError(str(exc)) from exc
+    finder = NameFinder(roster=roster, no_consent=no_consent)
+    return dataclasses.replace(opts, finder=finder)

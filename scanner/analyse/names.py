@@ -1091,6 +1091,8 @@ class NameFinder:
         conf = hit.confidence
         if roster:
             conf = 0.99 if last else max(conf, 0.9)
+        if no_consent and not last and self.roster is None:
+            conf = min(conf, 0.85)  # no roster to say no other pupil shares the first name
         if not roster and not no_consent:
             return hit
         return NameHit(

@@ -10,7 +10,9 @@ from scanner.checks.people import face_note, image_media, may_show_people, pupil
 
 
 @check(
-    "name-in-file", guidance="G2, G4", variants=("full", "first+context", "first", "unconfirmed")
+    "name-in-file",
+    guidance="G2, G4",
+    variants=("full", "first+context", "first", "unconfirmed", "staff", "public"),
 )
 def name_in_file(ctx: CheckContext) -> Iterator[Hit]:
     """
@@ -29,19 +31,32 @@ def name_in_file(ctx: CheckContext) -> Iterator[Hit]:
 
     Options:
         Points and severity by name kind in the variants `full`, `first+context`, `first`,
-        and `unconfirmed` (no face was found in the image).
+        and `unconfirmed` (no face was found in the image); `staff` (the file names only a
+        staff member: low) and `public` (only a public figure or character: none).
 
     Fix:
         Rename the file to something neutral (sports-day-01.jpg) and strip its metadata
         before uploading (`exposure-scan sanitize` writes cleaned copies).
     """
     by_media: dict[str, list] = {}
-    for h in pupil_names(ctx.names):
+    adults: dict[str, list] = {}
+    pupils = pupil_names(ctx.names)
+    for h in ctx.names:
         if h.media and (h.field == "file_name" or h.field.startswith("metadata:")):
-            by_media.setdefault(h.media, []).append(h)
+            (by_media if h in pupils else adults).setdefault(h.media, []).append(h)
     for m in image_media(ctx.media):
         hits = by_media.get(m.media.locator)
         if not hits:
+            others = adults.get(m.media.locator)
+            if others and others[0].kind.value in ("staff", "public"):
+                yield Hit(
+                    evidence=f"{field_words(others[0].field)} names "
+                    f"{', '.join(dict.fromkeys(ctx.shown(h.name) for h in others[:4]))} "
+                    f"({others[0].kind.value})",
+                    field=others[0].field,
+                    media=m.media.locator,
+                    variant=others[0].kind.value,
+                )
             continue
         order = ("full", "first+context", "first")
         best = min(hits, key=lambda h: order.index(h.kind.value))

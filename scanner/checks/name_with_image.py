@@ -39,7 +39,7 @@ def field_words(field: str) -> str:
 @check(
     "name-with-image",
     guidance="G2",
-    variants=("full", "first+context", "first", "unconfirmed"),
+    variants=("full", "first+context", "first", "unconfirmed", "staff", "public"),
 )
 def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     """
@@ -59,7 +59,9 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
 
     Options:
         Points and severity by name kind in the variants `full`, `first+context`, `first`,
-        and `unconfirmed` (a name beside a photo in which no face was found).
+        and `unconfirmed` (a name beside a photo in which no face was found); `staff`
+        (only a staff member is named, "Mrs Patel": low) and `public` (only a public figure
+        or story character, "Harry Potter": none by default).
 
     Fix:
         Remove the name from the post, or replace the photo with one in which no pupil can
@@ -72,6 +74,7 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
         h for h in pupil_names(ctx.names) if not h.field.startswith(("metadata:", "file_name"))
     ]
     if not post_names:
+        yield from _adults_only(ctx, images)
         return
     people = [m for m in images if may_show_people(m.facts)]
     best = strongest(post_names)
@@ -95,3 +98,27 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     if any(h.field == "gallery" for h in post_names):
         evidence += "; same gallery"
     yield Hit(evidence=evidence, field=best.field, media=target.media.locator, variant=variant)
+
+
+def _adults_only(ctx: CheckContext, images: tuple) -> Iterator[Hit]:
+    """Only staff or public figures are named: staff is low, characters are none. A photo
+    in which the face detector found nobody (a new roof) is not about them."""
+    people = [m for m in images if may_show_people(m.facts)]
+    if not people:
+        return
+    for kind in (NameKind.STAFF, NameKind.PUBLIC):
+        hits = [
+            h
+            for h in ctx.names
+            if h.kind is kind and not h.field.startswith(("metadata:", "file_name"))
+        ]
+        if hits:
+            names = ", ".join(dict.fromkeys(ctx.shown(h.name) for h in hits[:4]))
+            what = "staff member" if kind is NameKind.STAFF else "public figure or character"
+            yield Hit(
+                evidence=f"{field_words(hits[0].field)} names {what} {names} beside a photo",
+                field=hits[0].field,
+                media=people[0].media.locator,
+                variant=kind.value,
+            )
+            return
