@@ -15,6 +15,7 @@ files. A bench, not a test: a full run takes several minutes.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import math
 import os
@@ -28,8 +29,8 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from scanner.analyse.fingerprint import QUERY_VIEWS, STORED_VIEWS
-from scanner.analyse.image import analyse_bytes
+from scanner.analyse.fingerprint import QUERY_VIEWS, STORED_VIEWS, fingerprints
+from scanner.analyse.image import open_working_image, phash_hex
 from scanner.link import MATCH_SCORE, score, table_from_facts
 from scanner.model import MediaFacts
 
@@ -310,10 +311,25 @@ def build_copies(img: Image.Image, seed: int) -> list[tuple[str, str, bytes]]:
     return out
 
 
+def fingerprint_bytes(data: bytes) -> MediaFacts:
+    """The scanner's own decode and fingerprints (analyse_bytes without faces and metadata)."""
+    img, width, height, fmt = open_working_image(data)
+    ph = phash_hex(img)
+    return MediaFacts(
+        digest=hashlib.sha256(data).hexdigest(),
+        width=width,
+        height=height,
+        format=fmt,
+        bytes=len(data),
+        phash=ph,
+        fingerprints=fingerprints(img, ph),
+    )
+
+
 def _analyse_original(args: tuple[int, Image.Image]) -> tuple[MediaFacts, list]:
     i, img = args
-    facts = analyse_bytes(encode(img, 92))
-    copies = [(n, lab, analyse_bytes(data)) for n, lab, data in build_copies(img, 1000 + i)]
+    facts = fingerprint_bytes(encode(img, 92))
+    copies = [(n, lab, fingerprint_bytes(data)) for n, lab, data in build_copies(img, 1000 + i)]
     return facts, copies
 
 
