@@ -38,6 +38,16 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
+def related_text(f: Finding) -> str:
+    """The other posts of a finding's photo group, in a few words each ("; " between)."""
+    out = []
+    for key in f.related:
+        source, _, locator = key.partition("::")
+        name = source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+        out.append(f"{name} › {locator}" if locator else name)
+    return "; ".join(out)
+
+
 def faces_total(r: PostRisk) -> int | None:
     """Faces across the post's analysed images; None when no detector ran on any."""
     counts = [m.facts.faces.count for m in r.media if m.facts and m.facts.faces is not None]

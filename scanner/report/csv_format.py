@@ -6,7 +6,7 @@ import csv
 import io
 
 from scanner.model import Report
-from scanner.report.common import faces_total
+from scanner.report.common import faces_total, related_text
 
 COLUMNS = (
     "rank",
@@ -26,6 +26,7 @@ COLUMNS = (
     "media",
     "evidence",
     "fix",
+    "related",
 )
 
 
@@ -55,6 +56,7 @@ def render(report: Report) -> str:
                     f.media or "",
                     f.evidence,
                     f.fix,
+                    related_text(f),
                 ]
             )
     return out.getvalue()

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from scanner.model import Band, PostRisk, Report
-from scanner.report.common import faces_total
+from scanner.report.common import faces_total, related_text
 
 BAND_STYLE = {
     Band.CRITICAL: "bold white on red",
@@ -35,6 +35,8 @@ def _reasons(r: PostRisk) -> str:
     lines = []
     for f in r.findings[:4]:
         lines.append(f"• {f.title}: {f.evidence}")
+        if f.related:
+            lines.append(f"  same photo also in: {related_text(f)}")
     if len(r.findings) > 4:
         lines.append(f"• … and {len(r.findings) - 4} more")
     if r.findings:
