@@ -41,6 +41,8 @@ def _cues(phrases: str) -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(p.split()) for p in phrases.split("|"))
 
 
+RARE_GIVEN = 5000
+"""A famous surname given to fewer babies than this (Newton, Darwin) is the famous one."""
 MIN_CONFIDENCE = 0.5
 """Hits below this are dropped: the finder says nothing rather than guess."""
 
@@ -56,6 +58,7 @@ _LIST_GAP = re.compile(r"\s*(?:,|&|\+|/|,?\s+and|,?\s+or)\s*", re.I)
 
 TITLES = _set("mr mrs ms miss mx dr rev revd reverend madame mme monsieur mlle prof professor")
 PARTICLES = _set("mac mc o ó ni ní nic van von de da di del della le la bin bint ap")
+ROYAL_TITLES = _set("king queen prince princess duke duchess lord lady")
 ROYAL = _set("king queen prince princess lord lady duke duchess saint st")
 STAFF_ROLES = _set(
     "headteacher headmaster headmistress head teacher caretaker governor governors chair ta "
@@ -222,7 +225,7 @@ class NameFinder:
         """Words a hashtag or file name may be made of, with a cost (lower = likelier)."""
         vocab: dict[str, float] = {}
         for w in self.lex.stop | self.lex.compact_words | self.lex.ambiguous:
-            if w.isalpha():
+            if w.isalpha() and len(w) >= 2:
                 vocab[w] = 1.0
         for w, n in self.lex.given.items():
             if n >= 2000 and len(w) >= 3 and w.isalpha():
@@ -438,7 +441,7 @@ class NameFinder:
 
     def _split_run(self, key: str) -> tuple[tuple[int, int], ...]:
         """Split an all-lower run into known words ('welldoneisla' -> well|done|isla),
-        preferring few, common words; unknown letters cost the most."""
+        preferring few, common words; a run that is not made of known words stays whole."""
         n = len(key)
         vocab = self._vocab
         best: list[tuple[float, int]] = [(0.0, 0)] + [(1e9, 0)] * n
@@ -456,13 +459,9 @@ class NameFinder:
             spans.append((i, j))
             j = i
         spans.reverse()
-        merged: list[tuple[int, int]] = []
-        for a, b in spans:  # glue runs of unknown letters back together
-            if merged and b - a == 1 and key[a:b] not in vocab and merged[-1][2]:
-                merged[-1] = (merged[-1][0], b, True)
-            else:
-                merged.append((a, b, key[a:b] not in vocab))
-        return tuple((a, b) for a, b, _ in merged)
+        if any(key[a:b] not in vocab for a, b in spans):
+            return ((0, n),)  # not made of known words ("violin"): keep it whole
+        return tuple(spans)
 
     # ------------------------------------------------------------ reading
 
@@ -474,6 +473,7 @@ class NameFinder:
         cands: list[_Cand] = []
         self._phrases(toks, text, mode, used, cands)
         self._titles(toks, text, mode, used, cands)
+        self._royals(toks, text, mode, used, cands)
         pending: list[_Cand] = []
         i = 0
         while i < n:
@@ -565,9 +565,11 @@ class NameFinder:
                     and self._is_surname(nxt.key)
                     and nxt.key not in self.lex.ambiguous
                 )
-                single_ok = (p > 1 or self._character_cue(toks, i)) and not (
-                    i and toks[i - 1].key in TITLES
-                )
+                single_ok = (
+                    p > 1
+                    or self._character_cue(toks, i)
+                    or self.lex.given.get(toks[i].key, 0) < RARE_GIVEN
+                ) and not (i and toks[i - 1].key in TITLES)
                 place = (
                     nxt is not None
                     and self._adjacent(text, toks[i + p - 1], nxt)
@@ -685,13 +687,37 @@ class NameFinder:
             for k in range(i, parts[-1] + 1):
                 used[k] = True
 
-    def _surname_ok(self, u: _Tok, mode: str) -> bool:
+    def _royals(
+        self, toks: list[_Tok], text: str, mode: str, used: list[bool], cands: list[_Cand]
+    ) -> None:
+        """'Prince George', 'King Charles III', 'Queen Victoria': public figures."""
+        for i in range(len(toks) - 1):
+            t, u = toks[i], toks[i + 1]
+            if used[i] or used[i + 1] or t.key not in ROYAL_TITLES or t.poss:
+                continue
+            if (mode == "normal" and not (t.cap and u.cap)) or not self._adjacent(text, t, u):
+                continue
+            if not self._is_given(u.key):
+                continue
+            b = i + 2
+            if b < len(toks) and _ROMAN.match(toks[b].text) and self._adjacent(text, u, toks[b]):
+                b += 1
+            name = " ".join(_display(x.text) for x in toks[i:b])
+            cands.append(
+                _Cand(a=i, b=b, kind=NameKind.PUBLIC, conf=0.8, name=name, end=toks[b - 1].end)
+            )
+            for k in range(i, b):
+                used[k] = True
+
+    def _surname_ok(self, u: _Tok, mode: str, first_lower: bool = True) -> bool:
         if len(u.key) < 2 or u.key in self.lex.stop or u.key in self.lex.place_hard:
             return False
         if u.key in self._roster_last:
             return True
         if mode == "compact" and u.key in self.lex.compact_words:
             return False
+        if mode == "compact" and u.text.islower() and not first_lower:
+            return False  # "Albie_hedge": the name is capitalised, the next word is not
         if mode == "normal":
             if not u.cap or u.key in TITLES:
                 return False
@@ -700,9 +726,8 @@ class NameFinder:
         if "-" in u.key:
             return any(self._surname_ok(_sub(u, p), mode) for p in u.key.split("-") if p)
         rank = self.lex.surnames.get(u.key)
-        if rank is not None and (rank <= 2000 or self.lex.given.get(u.key, 0) < 10000):
-            return True  # "mia" in "lucas_mia" is a second first name, not a surname
-        return False
+        # "mia" in "lucas_mia" is a second first name, not a surname
+        return rank is not None and (rank <= 2000 or self.lex.given.get(u.key, 0) < 10000)
 
     def _name_at(
         self, toks: list[_Tok], text: str, mode: str, i: int, used: list[bool]
@@ -740,7 +765,7 @@ class NameFinder:
                 continue
             if _ROMAN.match(u.text) and u.text.isupper():
                 break
-            if not self._surname_ok(u, mode):
+            if not self._surname_ok(u, mode, toks[i].text.islower()):
                 break
             parts.append(j)
             j += 1
@@ -808,6 +833,8 @@ class NameFinder:
                 and toks[b + 1].key in ("her", "his", "their", "dad", "mum")
             ):
                 return True
+            if nxt.key in ("has", "had") and b + 1 < len(toks) and toks[b + 1].key in PERSON_VERBS:
+                return True  # "Jasmine has raised" (but not "Summer has arrived")
             if nxt.key in ("in", "from") and self._context_after(text, end):
                 return True
         return False
@@ -844,6 +871,13 @@ class NameFinder:
                 return True
             if toks[b - 1].poss and nxt.cap and not self._is_given(nxt.key):
                 return True  # Jack's Pizza, Ella's Kitchen
+            if (
+                nxt.key == "and"
+                and b + 2 < len(toks)
+                and toks[b + 1].key == "the"
+                and toks[b + 2].cap
+            ):
+                return True  # Peter and the Wolf, James and the Giant Peach
         if ambiguous:
             if prev is not None and prev.key in _AMBIG_BLOCK and self._context_after(text, c.end):
                 return False
