@@ -58,6 +58,10 @@ _LIST_GAP = re.compile(r"\s*(?:,|&|\+|/|,?\s+and|,?\s+or)\s*", re.I)
 
 TITLES = _set("mr mrs ms miss mx dr rev revd reverend madame mme monsieur mlle prof professor")
 PARTICLES = _set("mac mc o ó ni ní nic van von de da di del della le la bin bint ap")
+PLACE_NOUNS = _set(
+    "museum school church park zoo farm hospital centre center library theatre cinema "
+    "academy gallery station stadium cathedral chapel"
+)
 ROYAL_TITLES = _set("king queen prince princess duke duchess lord lady")
 ROYAL = _set("king queen prince princess lord lady duke duchess saint st")
 STAFF_ROLES = _set(
@@ -865,8 +869,8 @@ class NameFinder:
             ):
                 return True  # The Royal Navy, Hull City Council
         if nxt is not None and (text[c.end : nxt.start].strip() == "" or toks[b - 1].poss):
-            if nxt.cap and nxt.key in self.lex.place_hard:
-                return True
+            if nxt.key in self.lex.place_hard and (nxt.cap or nxt.key in PLACE_NOUNS):
+                return True  # Jack Hunt School, Eden Camp museum
             if nxt.key in ("class", "classes", "house", "road", "street", "school"):
                 return True
             if toks[b - 1].poss and nxt.cap and not self._is_given(nxt.key):
