@@ -93,8 +93,8 @@ _CUES_BEFORE: frozenset[tuple[str, ...]] = _cues(
     "happy birthday|birthday|shout out|welcome|welcome back|good luck|proud of|goes to|"
     "go to|won by|led by|pictured|look at|meet|say hello|hello|dear|go|superstar|captain|"
     "bravo|effort|work|done|winner|winners|reader|writer|star|champion|player|"
-    "mathematician|awarded|award|prize|by|from|to|love|miss|missed|remember|with|including|"
-    "especially|and|played by|starring|featuring|featured|celebrating|welcoming|"
+    "mathematician|awarded|award|prize|by|love|miss|missed|remember|with|including|"
+    "especially|played by|starring|featuring|featured|celebrating|welcoming|"
     "introducing|named|called|is|was"
 )
 _STRONG_CUES: frozenset[tuple[str, ...]] = _cues(
@@ -747,6 +747,15 @@ class NameFinder:
             if prev.poss or not self._adjacent(text, prev, u):
                 break
             if (
+                u.key in PARTICLES
+                and j + 1 < n
+                and self._surname_ok(toks[j + 1], mode)
+                and (mode != "normal" or u.text[:1].isupper() or u.key in ("van", "von", "de"))
+            ):
+                parts.extend([j, j + 1])
+                j += 2
+                continue
+            if (
                 len(u.text) == 1
                 and u.text.isupper()
                 and u.text != "I"
@@ -758,15 +767,6 @@ class NameFinder:
                     parts.append(j)
                     j += 1
                 break
-            if (
-                u.key in PARTICLES
-                and j + 1 < n
-                and self._surname_ok(toks[j + 1], mode)
-                and (mode != "normal" or u.text[:1].isupper() or u.key in ("van", "von", "de"))
-            ):
-                parts.extend([j, j + 1])
-                j += 2
-                continue
             if _ROMAN.match(u.text) and u.text.isupper():
                 break
             if not self._surname_ok(u, mode, toks[i].text.islower()):
