@@ -62,6 +62,9 @@ PLACE_NOUNS = _set(
     "museum school church park zoo farm hospital centre center library theatre cinema "
     "academy gallery station stadium cathedral chapel"
 )
+PLACE_FIRST = _set("park common heath moor meadows gate cross bay lake")
+"""Place words that, after a given name, are a place more often than a surname."""
+PLACE_PREPS = _set("to at in visited visit near around of into towards outside inside")
 ROYAL_TITLES = _set("king queen prince princess duke duchess lord lady")
 ROYAL = _set("king queen prince princess lord lady duke duchess saint st")
 STAFF_ROLES = _set(
@@ -967,8 +970,9 @@ class NameFinder:
             if self._roster_full(toks, c):
                 c.conf = 0.99
                 return c
-            if soft and not (cue or strong):
-                return self._as_first(toks, text, mode, c)
+            went = c.a > 0 and toks[c.a - 1].key in PLACE_PREPS  # "trip to Windsor Castle"
+            if soft and not (cue or strong) and (amb or went or last.key in PLACE_FIRST):
+                return self._as_first(toks, text, mode, c)  # Victoria Park, Stanley Park
             if mode == "normal":
                 if amb and not backed and not (cue or strong):
                     return self._as_first(toks, text, mode, c)
