@@ -15,7 +15,6 @@ files. A bench, not a test: a full run takes several minutes.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import io
 import math
 import os
@@ -29,10 +28,10 @@ from concurrent.futures import ProcessPoolExecutor
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
-from scanner.analyse.fingerprint import QUERY_VIEWS, STORED_VIEWS, fingerprints
-from scanner.analyse.image import open_working_image, phash_hex
+from scanner.analyse.fingerprint import QUERY_VIEWS, STORED_VIEWS
 from scanner.link import MATCH_SCORE, score, table_from_facts
 from scanner.model import MediaFacts
+from scanner.trace import suspect_facts
 
 FALSE_MATCH_RATE = 1e-4
 PHOTOS = (
@@ -311,25 +310,10 @@ def build_copies(img: Image.Image, seed: int) -> list[tuple[str, str, bytes]]:
     return out
 
 
-def fingerprint_bytes(data: bytes) -> MediaFacts:
-    """The scanner's own decode and fingerprints (analyse_bytes without faces and metadata)."""
-    img, width, height, fmt = open_working_image(data)
-    ph = phash_hex(img)
-    return MediaFacts(
-        digest=hashlib.sha256(data).hexdigest(),
-        width=width,
-        height=height,
-        format=fmt,
-        bytes=len(data),
-        phash=ph,
-        fingerprints=fingerprints(img, ph),
-    )
-
-
 def _analyse_original(args: tuple[int, Image.Image]) -> tuple[MediaFacts, list]:
     i, img = args
-    facts = fingerprint_bytes(encode(img, 92))
-    copies = [(n, lab, fingerprint_bytes(data)) for n, lab, data in build_copies(img, 1000 + i)]
+    facts = suspect_facts(encode(img, 92))
+    copies = [(n, lab, suspect_facts(data)) for n, lab, data in build_copies(img, 1000 + i)]
     return facts, copies
 
 

@@ -9,16 +9,17 @@ that show the published image with their findings (names already shortened in th
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from scanner.analyse.fingerprint import QUERY_VIEWS, recoloured
-from scanner.analyse.image import ImageError, analyse_bytes
+from scanner.analyse.fingerprint import QUERY_VIEWS, fingerprints, recoloured
+from scanner.analyse.image import ImageError, open_working_image, phash_hex
 from scanner.index import FingerprintIndex, IndexedImage
-from scanner.link import MATCH_SCORE, MAX_PHASH, VIEW_NAMES, match, table_from_facts
+from scanner.link import MAX_PHASH, VIEW_NAMES, match, table_from_facts
 from scanner.model import MediaFacts
 
 TRACE_BAND_RADIUS = 4
@@ -46,12 +47,32 @@ class TraceResult:
     error: str | None = None
 
 
+def suspect_facts(data: bytes) -> MediaFacts:
+    """A suspect's size and fingerprints from the same single decode a scan uses.
+
+    Faces and metadata are not needed to trace, so they are not computed.
+    """
+    if not data:
+        raise ImageError("file is empty (0 bytes)")
+    img, width, height, fmt = open_working_image(data)
+    ph = phash_hex(img)
+    return MediaFacts(
+        digest=hashlib.sha256(data).hexdigest(),
+        width=width,
+        height=height,
+        format=fmt,
+        bytes=len(data),
+        phash=ph,
+        fingerprints=fingerprints(img, ph),
+    )
+
+
 def trace(paths: list[str], index: FingerprintIndex) -> list[TraceResult]:
     """Trace each suspect file; a file that cannot be read gets a plain error, not a crash."""
     results = []
     for path in paths:
         try:
-            facts = analyse_bytes(Path(path).read_bytes())
+            facts = suspect_facts(Path(path).read_bytes())
         except FileNotFoundError:
             results.append(TraceResult(suspect=path, error="no such file"))
             continue
@@ -198,5 +219,8 @@ def as_text(results: list[TraceResult], empty_index: bool) -> str:
                     lines.append("       findings: none")
                 for f in p.findings:
                     lines.append(f"       {f['severity'].upper()} {f['title']}: {f['evidence']}")
-    lines.append(f"(A match is a combined score of {MATCH_SCORE:g} or less; names are shortened.)")
+    lines.append(
+        "Distance counts the fingerprint bits that differ (0 = the same picture). "
+        "Names are shortened."
+    )
     return "\n".join(lines) + "\n"
