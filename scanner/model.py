@@ -192,6 +192,8 @@ class FaceFacts:
     largest_share: float = 0.0
     largest_side: int = 0
     """Largest face's shorter box side in original pixels."""
+    reach: int = 0
+    """Smallest face side (original pixels) the detector finds reliably in this image."""
 
 
 @dataclass(frozen=True, kw_only=True)
