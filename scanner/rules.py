@@ -18,6 +18,9 @@ from scanner.checks.interface import Check, CheckContext
 from scanner.model import Band, Finding, PostRisk, Skipped, post_key
 
 BASE_KEYS = {"enabled", "severity", "points", "title", "explain", "fix", "variants"}
+PEOPLE_DEFAULTS: Mapping[str, Any] = {"min_face_px": 24}
+"""[people] min_face_px: the smallest face side (original pixels) that counts as identifiable;
+the default is the smallest face the detector finds (docs/FACES.md)."""
 SEVERITIES = {b.value for b in Band}
 
 
@@ -53,6 +56,8 @@ class Policy:
     sources: tuple[str, ...]
     bands: Mapping[Band, int]
     checks: Mapping[str, CheckPolicy]
+    people: Mapping[str, Any] = field(default_factory=lambda: dict(PEOPLE_DEFAULTS))
+    """Policy-wide settings on people in photos ([people]); every check sees them in options."""
 
     def band_for_score(self, score: int) -> Band:
         for band in (Band.CRITICAL, Band.HIGH, Band.MEDIUM, Band.LOW):
@@ -94,10 +99,10 @@ def _err(path: Path, key: str, value: Any, why: str) -> PolicyError:
 
 
 def _build(raw: Mapping[str, Any], label: str, path: Path) -> Policy:
-    unknown_top = set(raw) - {"bands", "checks"}
+    unknown_top = set(raw) - {"bands", "checks", "people"}
     if unknown_top:
         k = sorted(unknown_top)[0]
-        raise _err(path, k, raw[k], "unknown setting (expected [bands] and [checks.*])")
+        raise _err(path, k, raw[k], "unknown setting (expected [bands], [people] and [checks.*])")
     bands_raw = raw.get("bands", {})
     bands: dict[Band, int] = {}
     for name in ("critical", "high", "medium", "low"):
@@ -115,7 +120,25 @@ def _build(raw: Mapping[str, Any], label: str, path: Path) -> Policy:
     if missing:
         raise PolicyError(f"{path}: checks.{missing[0]} is missing from the default policy")
     checks = {cid: _check_policy(REGISTRY[cid], checks_raw[cid], path) for cid in REGISTRY}
-    return Policy(sources=tuple(label.split(" + ")), bands=bands, checks=checks)
+    return Policy(
+        sources=tuple(label.split(" + ")),
+        bands=bands,
+        checks=checks,
+        people=_people(raw.get("people", {}), path),
+    )
+
+
+def _people(raw: Any, path: Path) -> dict[str, Any]:
+    """[people]: settings every check shares, validated like a check's options."""
+    if not isinstance(raw, dict):
+        raise _err(path, "people", raw, "must be a table of settings")
+    for key, value in raw.items():
+        if key not in PEOPLE_DEFAULTS:
+            raise _err(path, f"people.{key}", value, "unknown setting (known: min_face_px)")
+    px = raw.get("min_face_px", PEOPLE_DEFAULTS["min_face_px"])
+    if not isinstance(px, int) or isinstance(px, bool) or px < 1:
+        raise _err(path, "people.min_face_px", px, "must be a whole number of pixels, 1 or more")
+    return {"min_face_px": px}
 
 
 def _severity(path: Path, key: str, value: Any) -> Band:
@@ -209,7 +232,7 @@ def run_checks(
             media=base.media,
             names=base.names,
             as_of=base.as_of,
-            options=cp.options,
+            options={**policy.people, **cp.options},
             copies=base.copies,
             show_names=base.show_names,
         )

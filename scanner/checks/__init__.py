@@ -16,5 +16,6 @@ from scanner.checks import old_post  # noqa: E402,F401  isort: skip
 from scanner.checks import linked_name  # noqa: E402,F401  isort: skip
 from scanner.checks import larger_copy_elsewhere  # noqa: E402,F401  isort: skip
 from scanner.checks import no_consent_name  # noqa: E402,F401  isort: skip
+from scanner.checks import identifiable_faces  # noqa: E402,F401  isort: skip
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Hit", "check"]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from scanner.checks.interface import CheckContext, Hit, check
 from scanner.checks.name_with_image import field_words
-from scanner.checks.people import face_note, image_media, may_show_people, pupil_names
+from scanner.checks.people import face_note, identifiable, image_media, min_face_px, pupil_names
 
 
 @check(
@@ -31,8 +31,9 @@ def name_in_file(ctx: CheckContext) -> Iterator[Hit]:
 
     Options:
         Points and severity by name kind in the variants `full`, `first+context`, `first`,
-        and `unconfirmed` (no face was found in the image); `staff` (the file names only a
-        staff member: low) and `public` (only a public figure or character: none).
+        and `unconfirmed` (no face of at least the policy's `[people] min_face_px` was
+        found in the image); `staff` (the file names only a staff member: low) and
+        `public` (only a public figure or character: none).
 
     Fix:
         Rename the file to something neutral (sports-day-01.jpg) and strip its metadata
@@ -61,10 +62,11 @@ def name_in_file(ctx: CheckContext) -> Iterator[Hit]:
         order = ("full", "first+context", "first")
         best = min(hits, key=lambda h: order.index(h.kind.value))
         names = list(dict.fromkeys(ctx.shown(h.name) for h in hits))
-        variant = best.kind.value if may_show_people(m.facts) else "unconfirmed"
+        min_px = min_face_px(ctx.options)
+        variant = best.kind.value if identifiable(m.facts, min_px) else "unconfirmed"
         yield Hit(
             evidence=f"{field_words(best.field)} names {', '.join(names[:4])} "
-            f"({face_note(m.facts)})",
+            f"({face_note(m.facts, min_px)})",
             field=best.field,
             media=m.media.locator,
             variant=variant,

@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from scanner.checks.interface import CheckContext, Hit, check
 from scanner.checks.people import (
     face_note,
+    identifiable,
     image_media,
     may_show_people,
+    min_face_px,
     pupil_names,
     strongest,
     video_media,
@@ -59,7 +61,8 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
 
     Options:
         Points and severity by name kind in the variants `full`, `first+context`, `first`,
-        and `unconfirmed` (a name beside a photo in which no face was found); `staff`
+        and `unconfirmed` (a name beside photos in which no face of at least the policy's
+        `[people] min_face_px` was found: a face turned away is still a pupil); `staff`
         (only a staff member is named, "Mrs Patel": low) and `public` (only a public figure
         or story character, "Harry Potter": none by default).
 
@@ -76,7 +79,8 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     if not post_names:
         yield from _adults_only(ctx, images)
         return
-    people = [m for m in images if may_show_people(m.facts)]
+    min_px = min_face_px(ctx.options)
+    people = [m for m in images if identifiable(m.facts, min_px)]
     best = strongest(post_names)
     names = list(dict.fromkeys(ctx.shown(h.name) for h in post_names))
     where = field_words(best.field)
@@ -92,7 +96,7 @@ def name_with_image(ctx: CheckContext) -> Iterator[Hit]:
     evidence += " beside " + " and ".join(
         f"{n} {word}{'s' if n != 1 else ''}" for n, word in counts if n
     )
-    evidence += f" ({face_note(target.facts)})"
+    evidence += f" ({face_note(target.facts, min_px)})"
     if best.kind is NameKind.FULL:
         evidence += "; full name"
     if any(h.field == "gallery" for h in post_names):

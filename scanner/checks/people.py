@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from scanner.model import AnalysedMedia, MediaFacts, NameHit, NameKind
+from collections.abc import Mapping
+from typing import Any
+
+from scanner.model import AnalysedMedia, FaceBox, MediaFacts, NameHit, NameKind
 
 PUPIL_KINDS = (NameKind.FULL, NameKind.FIRST_CONTEXT, NameKind.FIRST)
+MIN_FACE_PX = 24
+"""Fallback for the policy's [people] min_face_px (the smallest face the detector finds)."""
 
 
 def may_show_people(facts: MediaFacts | None) -> bool:
@@ -14,12 +19,44 @@ def may_show_people(facts: MediaFacts | None) -> bool:
     return facts.faces.count > 0
 
 
-def face_note(facts: MediaFacts | None) -> str:
+def min_face_px(options: Mapping[str, Any]) -> int:
+    """The policy's smallest identifiable face side in original pixels ([people] min_face_px)."""
+    return int(options.get("min_face_px", MIN_FACE_PX))
+
+
+def identifiable_faces(facts: MediaFacts | None, min_px: int) -> tuple[FaceBox, ...]:
+    """Faces found at least `min_px` on their shorter side (original pixels).
+
+    The detector only finds faces turned towards the camera, so every face it finds is
+    frontal enough; size decides whether it is identifiable.
+    """
+    if facts is None or facts.faces is None:
+        return ()
+    return tuple(b for b in facts.faces.boxes if min(b.w, b.h) >= min_px)
+
+
+def identifiable(facts: MediaFacts | None, min_px: int) -> bool:
+    """Whether a photo shows an identifiable person, as far as we can tell.
+
+    Until a face detector has run every photo may (True); after, only a face of at least
+    the policy's size counts.
+    """
+    if facts is None or facts.faces is None:
+        return True
+    return bool(identifiable_faces(facts, min_px))
+
+
+def face_note(facts: MediaFacts | None, min_px: int | None = None) -> str:
     """Plain words on what the face detector saw, for evidence texts."""
     if facts is None or facts.faces is None:
         return "faces not checked"
     n = facts.faces.count
-    return "no faces found" if n == 0 else f"{n} face{'s' if n != 1 else ''} found"
+    if n == 0:
+        return "no faces found"
+    note = f"{n} face{'s' if n != 1 else ''} found"
+    if min_px is not None and not identifiable_faces(facts, min_px):
+        note += f", all smaller than {min_px} px"
+    return note
 
 
 def image_media(media: tuple[AnalysedMedia, ...]) -> tuple[AnalysedMedia, ...]:
