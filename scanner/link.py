@@ -33,7 +33,7 @@ VIEW_NAMES = {i: name for name, i in VIEW_CODES.items()}
 
 BANDS = 4
 BAND_BITS = 16
-CANDIDATE_BUDGET = 4096
+CANDIDATE_BUDGET = 10_000
 """Expected candidates per query hash when grouping a scan: keeps grouping linear in size."""
 MAX_COPIES_PER_MEDIA = 50
 """A logo reused on every page would otherwise list thousands of copies."""
@@ -84,9 +84,7 @@ class PrintTable:
         )
 
 
-def table_from_facts(
-    facts: Sequence[MediaFacts | None], role: tuple[str, ...]
-) -> PrintTable:
+def table_from_facts(facts: Sequence[MediaFacts | None], role: tuple[str, ...]) -> PrintTable:
     """The views named in `role` (QUERY_VIEWS or STORED_VIEWS) of each image, numbered 0..n-1."""
     owner, view, ph, pq = [], [], [], []
     for i, f in enumerate(facts):
@@ -162,10 +160,17 @@ class HammingIndex:
         return best
 
     def search(
-        self, queries: np.ndarray, max_dist: int, band_radius: int, chunk: int = 0
+        self, queries: np.ndarray, max_dist: int, band_radius: int | None, chunk: int = 0
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(query row, key row, distance) of every key found within max_dist of a query."""
+        """(query row, key row, distance) of every key found within max_dist of a query.
+
+        `band_radius=None` asks for an exact answer at any distance: for a handful of
+        queries (one trace) a vectorised pass over every key is exact and, up to millions
+        of keys, faster than probing thousands of band values (bench/index_bench.py).
+        """
         queries = np.ascontiguousarray(queries, dtype=np.uint64)
+        if band_radius is None:
+            return self._scan(queries, max_dist)
         masks = probes(band_radius)
         if not chunk:
             per_query = BANDS * len(masks) * (1 + len(self.keys) / (1 << BAND_BITS))
@@ -184,6 +189,21 @@ class HammingIndex:
             out_q.append(qi[first] + lo)
             out_k.append(ki[first])
             out_d.append(d[first])
+        if not out_q:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, np.zeros(0, np.int16)
+        return np.concatenate(out_q), np.concatenate(out_k), np.concatenate(out_d)
+
+    def _scan(
+        self, queries: np.ndarray, max_dist: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        out_q, out_k, out_d = [], [], []
+        for i, q in enumerate(queries):
+            d = np.bitwise_count(self.keys ^ q)
+            k = np.flatnonzero(d <= max_dist)
+            out_q.append(np.full(len(k), i, np.int64))
+            out_k.append(k.astype(np.int64))
+            out_d.append(d[k].astype(np.int16))
         if not out_q:
             empty = np.zeros(0, np.int64)
             return empty, empty, np.zeros(0, np.int16)
@@ -230,7 +250,7 @@ def match(
     stored: PrintTable,
     index: HammingIndex,
     *,
-    band_radius: int,
+    band_radius: int | None,
     max_score: float = MATCH_SCORE,
 ) -> Matches:
     """Confirm the index's candidates on PDQ and keep each image pair's best view pair."""

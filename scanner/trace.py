@@ -22,8 +22,8 @@ from scanner.index import FingerprintIndex, IndexedImage
 from scanner.link import MAX_PHASH, VIEW_NAMES, match, table_from_facts
 from scanner.model import MediaFacts
 
-TRACE_BAND_RADIUS = 4
-"""Probing four bits per 16-bit band finds every pHash within 19 bits: all the rule allows."""
+TRACE_BAND_RADIUS: int | None = None
+"""Exact search: every stored view within the rule's pHash distance is confirmed on PDQ."""
 MAX_RESULTS = 20
 
 
