@@ -85,6 +85,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
                     "--cache-dir",
                     str(cache),
                     "--show-names",
+                    "--no-index",
                 ]
             )
     finally:

@@ -37,7 +37,7 @@ gen = _load_generator()
 
 
 def _scan(cwd: Path, *extra: str, fmt: str = "json", folder: str = "sample_exports") -> str:
-    """`exposure-scan scan sample_exports` run from `cwd` (default jobs: the process pool)."""
+    """The scan EXPECTED.tsv describes, run from `cwd` (default jobs: the process pool)."""
     import os
 
     from scanner.cli import main
@@ -47,7 +47,7 @@ def _scan(cwd: Path, *extra: str, fmt: str = "json", folder: str = "sample_expor
     os.chdir(cwd)
     try:
         with redirect_stdout(out), redirect_stderr(err):
-            code = main(["scan", folder, "--format", fmt, "--as-of", gen.AS_OF, *extra])
+            code = main([*gen.scan_args(folder), "--format", fmt, *extra])
     finally:
         os.chdir(old)
     assert code in (0, 1), err.getvalue()
@@ -55,11 +55,24 @@ def _scan(cwd: Path, *extra: str, fmt: str = "json", folder: str = "sample_expor
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
+def _module_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("xdg-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(tmp_path: Path, _module_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scans here never touch the user's cache or index. The facts cache is shared by this
+    module's scans (the first one is cold), since facts are keyed by the files' digests."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(_module_cache))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture(scope="module")
+def report(_module_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """The scan of the committed folder, with a cold cache (it runs first)."""
     mp = pytest.MonkeyPatch()
-    cache = tmp_path_factory.mktemp("xdg")
-    mp.setenv("XDG_CACHE_HOME", str(cache / "cache"))
-    mp.setenv("XDG_DATA_HOME", str(cache / "data"))
+    mp.setenv("XDG_CACHE_HOME", str(_module_cache))
+    mp.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
     try:
         return json.loads(_scan(REPO))
     finally:
@@ -88,19 +101,18 @@ def test_every_registered_check_fires_on_the_samples(report: dict) -> None:
 
 
 def test_both_exports_are_read(report: dict) -> None:
-    """The Facebook zip beside photos/ is found inside the one folder the user names."""
+    """The Facebook and WordPress zips beside photos/ are read from the one folder named."""
     by_platform: dict[str, int] = {}
     for p in report["posts"]:
         by_platform[p["platform"]] = by_platform.get(p["platform"], 0) + 1
-    assert by_platform == {"facebook": 7, "files": 7}
+    assert by_platform == {"facebook": 7, "files": 7, "wordpress": 2}
     texts = {p["locator"]: p["text_excerpt"] for p in report["posts"]}
     # Meta writes UTF-8 bytes as Latin-1 characters; the report shows the repaired text.
     assert any("Zoë" in t for t in texts.values())
     assert not any("Ã" in t or "â\x80" in t for t in texts.values())
 
 
-def test_upload_ip_never_reaches_any_output(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_upload_ip_never_reaches_any_output() -> None:
     with zipfile.ZipFile(SAMPLE / gen.FACEBOOK_ZIP) as zf:
         assert gen.UPLOAD_IP in zf.read(f"{gen.FB_ROOT}/profile_posts_1.json").decode()
     for fmt in ("json", "csv", "table"):
@@ -148,9 +160,8 @@ def _digests(root: Path) -> dict[str, str]:
     }
 
 
-def test_generator_rebuilds_the_committed_samples(tmp_path: Path, monkeypatch) -> None:
+def test_generator_rebuilds_the_committed_samples(tmp_path: Path) -> None:
     """A fresh build matches the committed folder, twice over byte for byte, and scans the same."""
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     first, second = tmp_path / "a" / "sample_exports", tmp_path / "b" / "sample_exports"
     gen.build(first)
     gen.build(second)

@@ -103,9 +103,107 @@ def _sky_and_grass(w: int, h: int, horizon: float = 0.42) -> Image.Image:
     return Image.fromarray(np.clip(img, 0, 255).astype(np.uint8))
 
 
-def pupil_scene(w: int, h: int, people: Sequence[Person]) -> Image.Image:
-    """Children in school jumpers on a field; each face is a real photograph, >= 80 px."""
-    img = _sky_and_grass(w, h)
+def _texture(kind: str, w: int, h: int, lo: tuple, hi: tuple) -> Image.Image:
+    """A skimage texture (grass, brick, gravel) scaled to w x h and tinted from lo to hi."""
+    grey = Image.fromarray(getattr(skdata, kind)()).convert("L").resize((w, h))
+    g = np.asarray(grey, dtype=np.float32)[..., None] / 255.0
+    rgb = np.array(lo, np.float32) + g * (np.array(hi, np.float32) - np.array(lo, np.float32))
+    return Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8))
+
+
+def backdrop(kind: str, w: int, h: int) -> Image.Image:
+    """Where a scene happens. Each place has its own large shapes, so that two different
+    events never look alike to a perceptual hash: only real copies of one photo should."""
+    if kind == "field":
+        return _sky_and_grass(w, h)
+    img = Image.new("RGB", (w, h))
+    d = ImageDraw.Draw(img)
+    if kind == "playground":  # brick wall above tarmac with painted lines
+        img.paste(_texture("brick", w, h // 2, (90, 40, 30), (200, 120, 90)), (0, 0))
+        img.paste(_texture("gravel", w, h - h // 2, (60, 60, 65), (130, 130, 135)), (0, h // 2))
+        for i in range(4):
+            x = w // 10 + i * w // 12
+            d.rectangle((x, int(h * 0.78), x + w // 14, int(h * 0.92)), outline="white", width=8)
+    elif kind == "hall":  # stage curtains either side, a lit backdrop, a wooden floor
+        d.rectangle((0, 0, w, h), fill=(25, 20, 40))
+        d.ellipse((w // 4, -h // 3, 3 * w // 4, int(h * 0.8)), fill=(230, 200, 140))
+        d.rectangle((0, 0, w // 6, h), fill=(130, 15, 25))
+        d.rectangle((5 * w // 6, 0, w, h), fill=(130, 15, 25))
+        d.rectangle((0, int(h * 0.8), w, h), fill=(120, 80, 40))
+    elif kind == "museum":  # pale wall, a dark display case on the right, a tiled floor
+        d.rectangle((0, 0, w, h), fill=(205, 205, 195))
+        d.rectangle((int(w * 0.72), int(h * 0.1), int(w * 0.97), int(h * 0.75)), fill=(30, 35, 45))
+        img.paste(_texture("brick", w, h // 4, (150, 150, 150), (235, 235, 235)), (0, 3 * h // 4))
+    elif kind == "classroom":  # yellow wall, a whiteboard top left, windows top right
+        d.rectangle((0, 0, w, h), fill=(225, 205, 120))
+        d.rectangle(
+            (int(w * 0.05), int(h * 0.05), int(w * 0.5), int(h * 0.3)), fill=(250, 250, 250)
+        )
+        for i in range(2):
+            x = int(w * (0.62 + i * 0.18))
+            d.rectangle((x, int(h * 0.05), x + int(w * 0.14), int(h * 0.3)), fill=(120, 170, 220))
+        d.rectangle((0, int(h * 0.85), w, h), fill=(90, 60, 50))
+    elif kind == "pool":  # blue water with lane ropes, a tiled wall at the top
+        d.rectangle((0, 0, w, h), fill=(40, 120, 200))
+        d.rectangle((0, 0, w, int(h * 0.2)), fill=(235, 235, 240))
+        for i in range(1, 5):
+            y = int(h * (0.2 + i * 0.16))
+            d.rectangle((0, y, w, y + h // 60), fill=(220, 30, 30))
+    elif kind == "woods":  # dark canopy with a brown path running to the right
+        d.rectangle((0, 0, w, h), fill=(150, 175, 120))
+        for i in range(6):
+            cx = int(w * (i / 5))
+            d.ellipse(
+                (cx - w // 6, -h // 4, cx + w // 6, int(h * (0.35 + 0.1 * (i % 2)))),
+                fill=(20, 60, 25),
+            )
+        d.polygon(
+            [(0, h), (int(w * 0.45), int(h * 0.55)), (int(w * 0.6), int(h * 0.55)), (w, h)],
+            fill=(120, 90, 50),
+        )
+    elif kind == "track":  # a red running track with white lanes curving away
+        d.rectangle((0, 0, w, h), fill=(175, 70, 55))
+        d.rectangle((0, 0, w, int(h * 0.3)), fill=(160, 200, 235))
+        for i in range(5):
+            y0 = int(h * (0.35 + i * 0.14))
+            d.line([(0, y0), (w, int(h * 0.3) + i * h // 40)], fill="white", width=h // 120)
+    elif kind == "farm":  # a red barn on the left, a fence across green pasture
+        img = _sky_and_grass(w, h, horizon=0.5)
+        d = ImageDraw.Draw(img)
+        d.rectangle((int(w * 0.02), int(h * 0.18), int(w * 0.3), int(h * 0.55)), fill=(150, 30, 25))
+        d.polygon(
+            [(0, int(h * 0.2)), (int(w * 0.16), int(h * 0.05)), (int(w * 0.32), int(h * 0.2))],
+            fill=(90, 20, 20),
+        )
+        for i in range(8):
+            x = int(w * (0.35 + i * 0.09))
+            d.rectangle((x, int(h * 0.45), x + w // 120, int(h * 0.6)), fill=(110, 80, 50))
+        d.rectangle((int(w * 0.35), int(h * 0.48), w, int(h * 0.495)), fill=(110, 80, 50))
+    elif kind == "library":  # bookshelves across the back wall, a carpet
+        d.rectangle((0, 0, w, h), fill=(110, 70, 40))
+        colours = [(170, 40, 40), (40, 90, 160), (220, 180, 60), (40, 120, 60), (230, 230, 220)]
+        for row in range(3):
+            y = int(h * (0.04 + row * 0.2))
+            for i in range(40):
+                x = int(w * i / 40)
+                d.rectangle(
+                    (x + 2, y, x + w // 45, y + int(h * 0.16)), fill=colours[(i * 3 + row) % 5]
+                )
+        d.rectangle((0, int(h * 0.66), w, h), fill=(60, 90, 140))
+    elif kind == "field-hedge":  # a far hedge under a high horizon, a white touchline
+        img = _sky_and_grass(w, h, horizon=0.22)
+        d = ImageDraw.Draw(img)
+        d.rectangle((0, int(h * 0.2), w, int(h * 0.32)), fill=(25, 70, 30))
+        d.rectangle((0, int(h * 0.88), w, int(h * 0.9)), fill=(245, 245, 245))
+    else:
+        raise ValueError(f"unknown backdrop {kind!r}")
+    return img.filter(ImageFilter.GaussianBlur(1.5))
+
+
+def pupil_scene(w: int, h: int, people: Sequence[Person], place: str = "field") -> Image.Image:
+    """Children in school jumpers somewhere at school; each face is a real photograph of at
+    least 80 px, so that a face detector finds it."""
+    img = backdrop(place, w, h)
     draw = ImageDraw.Draw(img)
     for p in people:
         side = round(p.side * w)
@@ -359,7 +457,7 @@ def sports_day_original() -> Image.Image:
 @lru_cache(maxsize=1)
 def science_week() -> Image.Image:
     """The DSLR photo whose XMP names both children; the Page posted a smaller copy."""
-    return pupil_scene(1800, 1200, SCIENCE_WEEK)
+    return pupil_scene(1800, 1200, SCIENCE_WEEK, place="museum")
 
 
 def downscaled(img: Image.Image, long_side: int) -> Image.Image:
@@ -372,21 +470,26 @@ def downscaled(img: Image.Image, long_side: int) -> Image.Image:
 # ---------------------------------------------------------------- the photo folder
 
 
+FACES = "identifiable-faces"
 PHOTO_EXPECT: dict[str, tuple[str, ...]] = {
-    "amelia_hughes_sports_day.jpg": ("name-in-file", "identifying-metadata"),  # 1600 px: at limit
+    "amelia_hughes_sports_day.jpg": ("name-in-file", "identifying-metadata", FACES),  # 1600 px
     "IMG_4127.JPG": (
         "camera-original",
         "high-resolution",
         "identifying-metadata",
         "location-in-metadata",  # GPS in the file itself: critical
+        FACES,
+        "linked-name",  # its Facebook copy names Sarah Bennett (tag)
     ),
-    "DSC_0042.JPG": (
+    "DSC_0042.JPG": (  # 2 MP: not a camera original
         "name-in-file",
         "high-resolution",
         "identifying-metadata",
-    ),  # 2 MP: no original
-    "nativity_2024.jpg": ("name-in-file",),
-    "sports_day_03.jpg": (),  # pupils, but neutral name, small, no metadata, audience unknown
+        FACES,
+        "linked-name",  # its Facebook copy names Oliver and Isla
+    ),
+    "nativity_2024.jpg": ("name-in-file", FACES, "no-consent-name"),
+    "sports_day_03.jpg": (FACES,),  # neutral name, small, no metadata, audience unknown
     "library_roof.jpg": (),
     "school_garden.jpg": (),  # camera make and model alone identify nobody
 }
@@ -408,6 +511,7 @@ def photos_folder(out: Path) -> None:
         1600,
         1200,
         [Person(face=None, x=0.35, y=0.38, side=0.14), Person(face=5, x=0.68, y=0.42, side=0.1)],
+        place="playground",
     )
     write(
         "amelia_hughes_sports_day.jpg",
@@ -459,7 +563,9 @@ def photos_folder(out: Path) -> None:
     )
 
     # A nativity photo whose XMP lists the child by name (PersonInImage), no EXIF.
-    img = pupil_scene(1200, 800, [Person(face=62, x=0.5, y=0.42, side=0.13, jumper=(200, 170, 40))])
+    img = pupil_scene(
+        1200, 800, [Person(face=62, x=0.5, y=0.42, side=0.13, jumper=(200, 170, 40))], place="hall"
+    )
     write(
         "nativity_2024.jpg",
         jpeg(img, quality=60, xmp=Xmp(people=("Zoë Clarke",), title="Nativity 2024")),
@@ -470,6 +576,7 @@ def photos_folder(out: Path) -> None:
         1024,
         768,
         [Person(face=70, x=0.3, y=0.42, side=0.12), Person(face=84, x=0.7, y=0.42, side=0.12)],
+        place="field-hedge",
     )
     write("sports_day_03.jpg", jpeg(img, quality=60))
 
@@ -535,7 +642,7 @@ def _fb_posts() -> list[FbPost]:
                 FbPhoto(
                     name="448812345678902_n.jpg",
                     image=lambda: pupil_scene(
-                        1280, 960, [Person(face=38, x=0.5, y=0.42, side=0.12)]
+                        1280, 960, [Person(face=38, x=0.5, y=0.42, side=0.12)], place="track"
                     ),
                     taken="2025-06-20T11:12:09",
                     camera=IPHONE,
@@ -555,6 +662,9 @@ def _fb_posts() -> list[FbPost]:
                 "location-in-metadata",  # upload record only: medium
                 "place-checkin",
                 "public-audience",
+                FACES,
+                "linked-name",  # the 12 MP original is in photos/
+                "larger-copy-elsewhere",  # ... at 4032 px
             ),
         ),
         FbPost(
@@ -571,14 +681,14 @@ def _fb_posts() -> list[FbPost]:
                 FbPhoto(
                     name="437766554433221_n.jpg",
                     image=lambda: pupil_scene(
-                        960, 1280, [Person(face=None, x=0.5, y=0.35, side=0.3)]
+                        960, 1280, [Person(face=None, x=0.5, y=0.35, side=0.3)], place="classroom"
                     ),
                     taken="2025-03-14T09:15:02",
                     camera=IPHONE,
                     gps=SCHOOL_GPS,
                 ),
             ),
-            expect=("name-with-image", "location-in-metadata", "public-audience"),
+            expect=("name-with-image", "location-in-metadata", "public-audience", FACES),
         ),
         FbPost(
             when="2025-03-03T08:30:00",
@@ -590,10 +700,11 @@ def _fb_posts() -> list[FbPost]:
                         1080,
                         1080,
                         [Person(face=45, x=0.5, y=0.4, side=0.22, jumper=(200, 170, 40))],
+                        place="pool",
                     ),
                 ),
             ),
-            expect=("name-with-image", "public-audience"),  # first name, after mojibake repair
+            expect=("name-with-image", "public-audience", FACES, "no-consent-name"),  # Zoë
         ),
         FbPost(
             when="2025-02-07T15:45:00",
@@ -605,7 +716,7 @@ def _fb_posts() -> list[FbPost]:
                     image=lambda: downscaled(science_week(), 1280),
                 ),
             ),
-            expect=("name-with-image", "public-audience"),  # first names; Mrs Patel is staff
+            expect=("name-with-image", "public-audience", FACES, "linked-name"),  # Mrs Patel: staff
         ),
         FbPost(
             when="2025-01-03T10:00:00",
@@ -627,11 +738,12 @@ def _fb_posts() -> list[FbPost]:
                             Person(face=52, x=0.3, y=0.42, side=0.13),
                             Person(face=66, x=0.7, y=0.42, side=0.13),
                         ],
+                        place="woods",
                     ),
                     taken="2019-07-12T10:01:40",
                 ),
             ),
-            expect=("old-post", "public-audience"),
+            expect=("old-post", "public-audience", FACES),
         ),
     ]
 
@@ -714,9 +826,242 @@ def facebook_export(out: Path) -> None:
                 _zip_member(zf, f"{FB_ROOT}/media/{post.album}/{photo.name}", data, compress=False)
 
 
+# ---------------------------------------------------------------- WordPress site export
+
+WP_ZIP = "wordpress-oakfieldprimary.zip"
+WP_SITE = "https://www.oakfield-primary.example"
+WP_XML = "oakfieldprimary.WordPress.2025-08-01.xml"
+
+
+@lru_cache(maxsize=1)
+def farm_trip() -> Image.Image:
+    """The farm trip as uploaded from the school camera: 3000x2250."""
+    return pupil_scene(
+        3000,
+        2250,
+        [
+            Person(face=8, x=0.3, y=0.4, side=0.08, jumper=(20, 45, 110)),
+            Person(face=19, x=0.62, y=0.42, side=0.08, jumper=(20, 45, 110)),
+        ],
+        place="farm",
+    )
+
+
+def _php(value: object) -> str:
+    """PHP's serialize(), as WordPress stores `_wp_attachment_metadata`."""
+    import phpserialize
+
+    return phpserialize.dumps(value).decode("utf-8")
+
+
+def _wp_meta(key: str, value: str) -> str:
+    return (
+        f"<wp:postmeta><wp:meta_key><![CDATA[{key}]]></wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+    )
+
+
+def _wp_item(
+    post_id: int,
+    kind: str,
+    title: str,
+    when: str,
+    *,
+    content: str = "",
+    status: str = "publish",
+    parent: int = 0,
+    url: str = "",
+    meta: dict[str, str] | None = None,
+    excerpt: str = "",
+) -> str:
+    stamp = datetime.fromisoformat(when).replace(tzinfo=UTC)
+    metas = "".join(_wp_meta(k, v) for k, v in (meta or {}).items())
+    att = f"<wp:attachment_url>{url}</wp:attachment_url>" if url else ""
+    return (
+        f"<item><title><![CDATA[{title}]]></title><link>{url or f'{WP_SITE}/?p={post_id}'}</link>"
+        f"<pubDate>{stamp.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate>"
+        "<dc:creator><![CDATA[office]]></dc:creator>"
+        f'<guid isPermaLink="false">{WP_SITE}/?p={post_id}</guid><description></description>'
+        f"<content:encoded><![CDATA[{content}]]></content:encoded>"
+        f"<excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded>"
+        f"<wp:post_id>{post_id}</wp:post_id>"
+        f"<wp:post_date><![CDATA[{stamp.strftime('%Y-%m-%d %H:%M:%S')}]]></wp:post_date>"
+        f"<wp:post_date_gmt><![CDATA[{stamp.strftime('%Y-%m-%d %H:%M:%S')}]]></wp:post_date_gmt>"
+        f"<wp:status><![CDATA[{status}]]></wp:status><wp:post_parent>{parent}</wp:post_parent>"
+        f"<wp:post_type><![CDATA[{kind}]]></wp:post_type>"
+        f"<wp:post_password><![CDATA[]]></wp:post_password>{att}{metas}</item>"
+    )
+
+
+def _wp_attachment(
+    post_id: int,
+    parent: int,
+    month: str,
+    name: str,
+    size: tuple[int, int],
+    sizes: dict[str, tuple[int, int]],
+    when: str,
+    alt: str,
+) -> str:
+    stem = name.rsplit(".", 1)[0]
+    meta = {
+        "width": size[0],
+        "height": size[1],
+        "file": f"{month}/{name}",
+        "sizes": {
+            label: {
+                "file": f"{stem}-{w}x{h}.jpg",
+                "width": w,
+                "height": h,
+                "mime-type": "image/jpeg",
+            }
+            for label, (w, h) in sizes.items()
+        },
+        "image_meta": {"camera": "", "caption": "", "created_timestamp": "0", "title": ""},
+    }
+    return _wp_item(
+        post_id,
+        "attachment",
+        stem,
+        when,
+        status="inherit",
+        parent=parent,
+        url=f"{WP_SITE}/wp-content/uploads/{month}/{name}",
+        meta={
+            "_wp_attached_file": f"{month}/{name}",
+            "_wp_attachment_image_alt": alt,
+            "_wp_attachment_metadata": _php(meta),
+        },
+    )
+
+
+def wordpress_export(out: Path) -> None:
+    """The school website: WordPress's export XML zipped with its uploads folder.
+
+    The farm-trip post shows a 1024 px copy and links it to the 3000 px upload WordPress
+    keeps beside it; the certificates post names two pupils in its alt text.
+    """
+    uploads = f"{WP_SITE}/wp-content/uploads"
+    farm = farm_trip()
+    farm_sizes = {"medium": (300, 225), "large": (1024, 768)}
+    star = pupil_scene(
+        1200,
+        900,
+        [Person(face=77, x=0.33, y=0.42, side=0.13), Person(face=90, x=0.67, y=0.42, side=0.13)],
+        place="library",
+    )
+    items = [
+        _wp_item(
+            201,
+            "post",
+            "Year 4 visit Meadow Farm",
+            "2025-05-16T14:00:00",
+            content="<!-- wp:paragraph --><p>Year 4 met the lambs at Meadow Farm today.</p>"
+            "<!-- /wp:paragraph -->\n"
+            '[caption id="attachment_301" align="aligncenter" width="1024"]'
+            f'<a href="{uploads}/2025/05/farm-trip.jpg"><img class="wp-image-301 size-large" '
+            f'src="{uploads}/2025/05/farm-trip-1024x768.jpg" alt="Year 4 feeding the lambs" '
+            'width="1024" height="768" /></a> Feeding time at Meadow Farm[/caption]',
+        ),
+        _wp_attachment(
+            301,
+            201,
+            "2025/05",
+            "farm-trip.jpg",
+            farm.size,
+            farm_sizes,
+            "2025-05-16T14:00:00",
+            "Year 4 feeding the lambs",
+        ),
+        _wp_item(
+            202,
+            "post",
+            "Star writers",
+            "2025-06-27T12:30:00",
+            content='<p><img class="wp-image-302 size-full" '
+            f'src="{uploads}/2025/06/star-writers.jpg" '
+            'alt="Noah and Freya with their writing certificates" width="1200" height="900" />'
+            "</p><p>Our star writers this half term!</p>",
+        ),
+        _wp_attachment(
+            302,
+            202,
+            "2025/06",
+            "star-writers.jpg",
+            star.size,
+            {},
+            "2025-06-27T12:30:00",
+            "Noah and Freya with their writing certificates",
+        ),
+    ]
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"'
+        ' xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"'
+        ' xmlns:content="http://purl.org/rss/1.0/modules/content/"'
+        ' xmlns:wfw="http://wellformedweb.org/CommentAPI/"'
+        ' xmlns:dc="http://purl.org/dc/elements/1.1/"'
+        ' xmlns:wp="http://wordpress.org/export/1.2/">\n<channel>'
+        f"<title>{SCHOOL}</title><link>{WP_SITE}</link><description>Learning together</description>"
+        f"<language>en-GB</language><wp:wxr_version>1.2</wp:wxr_version>"
+        f"<wp:base_site_url>{WP_SITE}</wp:base_site_url>\n"
+        + "\n".join(items)
+        + "\n</channel>\n</rss>\n"
+    )
+    files = {
+        "2025/05/farm-trip.jpg": farm,
+        **{
+            f"2025/05/farm-trip-{w}x{h}.jpg": downscaled(farm, max(w, h))
+            for w, h in farm_sizes.values()
+        },
+        "2025/06/star-writers.jpg": star,
+    }
+    with zipfile.ZipFile(out / WP_ZIP, "w") as zf:
+        _zip_member(zf, WP_XML, xml.encode("utf-8"), compress=True)
+        for name, img in files.items():
+            quality = 35 if max(img.size) > 2000 else 60
+            _zip_member(
+                zf, f"wp-content/uploads/{name}", jpeg(img, quality=quality), compress=False
+            )
+
+
+WP_EXPECT: dict[str, tuple[str, ...]] = {
+    "post 201": ("original-exposed", "public-audience", FACES),  # 1024 shown, 3000 kept
+    "post 202": ("name-with-image", "public-audience", FACES),  # names in the alt text
+}
+"""Rules a finished scanner should report per website post: reviewed by hand."""
+
+
+# ---------------------------------------------------------------- the school's own lists
+
+ROSTER = (
+    ("Amelia", "Hughes", "5"),
+    ("Oliver", "Bennett", "2"),
+    ("Isla", "Morgan", "2"),
+    ("Zoë", "Clarke", "3"),
+    ("Noah", "Wright", "4"),
+    ("Freya", "Collins", "4"),
+)
+NO_CONSENT = (("Zoë", "Clarke", "3"),)
+"""Zoë's parents declined image consent: the nativity photo and the swimming post name her."""
+
+
+def school_lists(out: Path) -> None:
+    """school/roster.csv and school/no_consent.csv, for --roster and --no-consent."""
+    folder = out / "school"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, rows in (("roster.csv", ROSTER), ("no_consent.csv", NO_CONSENT)):
+        lines = ["first_name,last_name,year_group", *(",".join(r) for r in rows)]
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 # ---------------------------------------------------------------- building and expectations
 
-BUILDERS: tuple[Callable[[Path], None], ...] = (facebook_export, photos_folder)
+BUILDERS: tuple[Callable[[Path], None], ...] = (
+    facebook_export,
+    photos_folder,
+    wordpress_export,
+    school_lists,
+)
 """One function per platform export; each writes its part under the output folder."""
 
 
@@ -725,6 +1070,20 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for builder in BUILDERS:
         builder(out)
+
+
+def scan_args(folder: str = "sample_exports") -> list[str]:
+    """The scan whose findings EXPECTED.tsv lists: the folder with the school's own lists."""
+    return [
+        "scan",
+        folder,
+        "--as-of",
+        AS_OF,
+        "--roster",
+        f"{folder}/school/roster.csv",
+        "--no-consent",
+        f"{folder}/school/no_consent.csv",
+    ]
 
 
 def scan_pairs(out: Path) -> list[tuple[str, str, str]]:
@@ -744,19 +1103,7 @@ def scan_pairs(out: Path) -> list[tuple[str, str, str]]:
         from contextlib import redirect_stdout
 
         with redirect_stdout(buf):
-            main(
-                [
-                    "scan",
-                    out.name,
-                    "--format",
-                    "json",
-                    "--as-of",
-                    AS_OF,
-                    "--no-cache",
-                    "--fail-on",
-                    "never",
-                ]
-            )
+            main([*scan_args(out.name), "--format", "json", "--no-cache", "--no-index"])
     finally:
         os.chdir(cwd)
     report = json.loads(buf.getvalue())
@@ -790,6 +1137,8 @@ def intended_pairs(top: str = "sample_exports") -> list[tuple[str, str, str]]:
     posts_file = f"{FB_ROOT}/profile_posts_1.json"
     for i, post in enumerate(_fb_posts(), start=1):
         pairs.update((f"{top}/{FACEBOOK_ZIP}", f"{posts_file}#{i}", rule) for rule in post.expect)
+    for locator, rules in WP_EXPECT.items():
+        pairs.update((f"{top}/{WP_ZIP}", locator, rule) for rule in rules)
     return sorted(pairs)
 
 
@@ -802,7 +1151,7 @@ def write_expected(path: Path, pairs: Sequence[tuple[str, str, str]]) -> None:
     """
     produced, intended = set(pairs), set(intended_pairs())
     head = [
-        f"# The exact (post, rule) pairs of `exposure-scan scan sample_exports --as-of {AS_OF}`.",
+        "# The exact (post, rule) pairs of `exposure-scan " + " ".join(scan_args()) + "`.",
         "# Written by `python tools/make_sample_exports.py --expected`; review the diff by hand.",
         "# Columns: source, post locator, rule (tab-separated). Lines starting with # are notes.",
         "",
