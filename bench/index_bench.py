@@ -27,7 +27,7 @@ import numpy as np
 
 from scanner.analyse.fingerprint import QUERY_VIEWS, STORED_VIEWS
 from scanner.index import FingerprintIndex
-from scanner.link import MATCH_SCORE, HammingIndex, PrintTable, match, score
+from scanner.link import MATCH_SCORE, MAX_PHASH, HammingIndex, PrintTable, match, score
 from scanner.trace import TRACE_BAND_RADIUS
 
 STORED_PER_IMAGE = len(STORED_VIEWS) - 1  # `square` only exists for non-square images
@@ -90,15 +90,16 @@ def all_pairs(query: PrintTable, stored: PrintTable) -> None:
     """The all-pairs baseline: every query view against every stored view, in chunks."""
     for lo in range(0, len(query), 256):
         d = np.bitwise_count(query.phash[lo : lo + 256, None] ^ stored.phash[None, :])
-        np.nonzero(d <= 18)
+        np.nonzero(d <= MAX_PHASH)
 
 
 def brute_force(q: PrintTable, stored: PrintTable) -> int:
     """Matches of one image's query views by scanning every stored view (the baseline)."""
     dp = np.bitwise_count(q.phash[:, None] ^ stored.phash[None, :])
-    near = np.nonzero(dp <= int(18 * MATCH_SCORE))
+    near = np.nonzero(dp <= MAX_PHASH)
     dq = np.bitwise_count(q.pdq[near[0]] ^ stored.pdq[near[1]]).sum(axis=1)
-    return int((score(dp[near].astype(float), dq.astype(float)) <= MATCH_SCORE).sum())
+    s = score(dp[near].astype(float), dq.astype(float), stored.view[near[1]])
+    return int((s <= MATCH_SCORE).sum())
 
 
 def one_size(n_rows: int, workdir: Path, rng: np.random.Generator) -> dict:

@@ -17,7 +17,7 @@ from scanner.analyse.fingerprint import (
     views,
 )
 from scanner.analyse.image import analyse_bytes, analyser_version
-from scanner.link import score
+from scanner.link import MATCH_SCORE, VIEW_CODES, score
 
 
 def jpeg(img: Image.Image, quality: int = 90) -> bytes:
@@ -49,7 +49,13 @@ def best(query, stored) -> float:
     q = list(views(query.phash, query.fingerprints, QUERY_VIEWS))
     s = list(views(stored.phash, stored.fingerprints, STORED_VIEWS))
     return min(
-        float(score(np.array(bits(a.phash, b.phash)), np.array(pdq_bits(a.pdq, b.pdq))))
+        float(
+            score(
+                np.array(bits(a.phash, b.phash)),
+                np.array(pdq_bits(a.pdq, b.pdq)),
+                np.array(VIEW_CODES[b.name]),
+            )
+        )
         for a in q
         for b in s
     )
@@ -101,13 +107,13 @@ def test_crops_screenshot_and_edits_still_match_but_other_photos_do_not() -> Non
     }
     for name, img in edits.items():
         q = 30 if "q30" in name else 88
-        assert best(analyse_bytes(jpeg(img, q)), original()) <= 1.0, name
+        assert best(analyse_bytes(jpeg(img, q)), original()) <= MATCH_SCORE, name
     wide = analyse_bytes(jpeg(p.crop((0, 64, 512, 448))))
     square = p.crop((64, 64, 448, 448)).resize((320, 320))  # the thumbnail a platform shows
-    assert best(analyse_bytes(jpeg(square)), wide) <= 1.0
+    assert best(analyse_bytes(jpeg(square)), wide) <= MATCH_SCORE
     others = [data.camera(), data.coffee(), data.chelsea(), data.rocket()]
     for arr in others:
-        assert best(analyse_bytes(jpeg(Image.fromarray(arr))), original()) > 1.0
+        assert best(analyse_bytes(jpeg(Image.fromarray(arr))), original()) > MATCH_SCORE
 
 
 def test_colour_signature_tells_a_recoloured_copy_from_a_recompressed_one() -> None:

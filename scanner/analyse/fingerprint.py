@@ -81,14 +81,16 @@ def fingerprints(img: Image.Image, phash: str) -> dict[str, str]:
     hashed here from one small copy of the same pixels.
     """
     base = _base(img)
-    arr = np.asarray(base)
+    rgb = np.asarray(base)
+    luma = np.asarray(base.convert("L"))
+    arr = np.dstack([rgb, luma])  # RGB for PDQ, the fourth channel for pHash: views slice both
     out: dict[str, str] = {}
-    pdq, quality = _pdq(arr)
+    pdq, quality = _pdq(rgb)
     out["pdq"] = pdq
     out["pdq_quality"] = str(quality)
     _add_view(out, "mirror", arr[:, ::-1])
-    out["colour"] = colour_signature(arr)
-    gray = np.asarray(base.convert("L"), dtype=np.float32)
+    out["colour"] = colour_signature(rgb)
+    gray = luma.astype(np.float32)
     content = arr
     strict = _trim_box(gray, loose=False)
     if strict is not None:
@@ -169,10 +171,11 @@ def _phash(arr: np.ndarray) -> str:
 
 
 def _add_view(out: dict[str, str], name: str, arr: np.ndarray) -> None:
+    """Hash one view of the (height, width, RGB + luma) array."""
     if arr.shape[0] < 16 or arr.shape[1] < 16:
         return
-    out[f"phash_{name}"] = _phash(arr)
-    out[f"pdq_{name}"] = _pdq(arr)[0]
+    out[f"phash_{name}"] = _phash(arr[:, :, 3])
+    out[f"pdq_{name}"] = _pdq(arr[:, :, :3])[0]
 
 
 def _crop(arr: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
