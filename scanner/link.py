@@ -155,12 +155,19 @@ class HammingIndex:
 
     def __init__(self, keys: np.ndarray) -> None:
         self.keys = np.ascontiguousarray(keys, dtype=np.uint64)
-        self._tables: list[tuple[np.ndarray, np.ndarray]] = []
-        for j in range(BANDS):
-            band = self._band(self.keys, j)
-            order = np.argsort(band, kind="stable").astype(np.int64)
-            starts = np.searchsorted(band[order], np.arange((1 << BAND_BITS) + 1))
-            self._tables.append((order, starts.astype(np.int64)))
+        self._band_tables: list[tuple[np.ndarray, np.ndarray]] | None = None
+
+    @property
+    def _tables(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The sorted band tables, built on first use (an exact scan does not need them)."""
+        if self._band_tables is None:
+            self._band_tables = []
+            for j in range(BANDS):
+                band = self._band(self.keys, j)
+                order = np.argsort(band, kind="stable").astype(np.int64)
+                starts = np.searchsorted(band[order], np.arange((1 << BAND_BITS) + 1))
+                self._band_tables.append((order, starts.astype(np.int64)))
+        return self._band_tables
 
     def __len__(self) -> int:
         return len(self.keys)
