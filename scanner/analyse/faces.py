@@ -29,7 +29,7 @@ MIN_NEIGHBOURS = 4
 MIN_WINDOW = 20
 """The cascade's own window (20x20 px): nothing smaller can be found at detection scale."""
 SMALLEST_FACE = 24
-"""Smallest face side (detection pixels) found reliably (recall >= 0.9): see docs/FACES.md."""
+"""Smallest face side (detection pixels) found most of the time (3 in 4): see docs/FACES.md."""
 VERSION = f"haar-alt2@{DETECT_LONG_SIDE}/{SCALE_FACTOR}/{MIN_NEIGHBOURS}"
 """Names the detector and its settings; part of the facts cache key."""
 
@@ -95,7 +95,7 @@ def detection_scale(working: tuple[int, int], settings: Settings = DEFAULT) -> f
 
 
 def reach(original: tuple[int, int], settings: Settings = DEFAULT) -> int:
-    """Smallest face side, in original pixels, the detector finds reliably in an image this big."""
+    """Smallest face side, in original pixels, the detector finds (3 in 4) in an image this big."""
     return round(SMALLEST_FACE * max(1.0, max(original) / settings.long_side))
 
 
