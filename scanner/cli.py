@@ -372,7 +372,7 @@ def _run_trace(args: argparse.Namespace) -> int:
     from scanner.trace import as_dict, as_text, trace
 
     try:
-        with FingerprintIndex(_index_path(args)) as index:
+        with FingerprintIndex(_index_path(args), create=False) as index:
             results = trace(list(args.suspects), index)
             empty = len(index.table()) == 0
     except IndexStoreError as exc:

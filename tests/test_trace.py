@@ -124,6 +124,8 @@ def test_scanning_again_replaces_a_source_and_no_index_leaves_it_alone(
 
 def test_default_index_lives_in_the_user_data_dir(run_cli, tmp_path: Path) -> None:
     fb, _ = two_platforms(tmp_path)
+    before = run_cli("trace", fb, "--format", "json")
+    assert before.code == 2 and "no index here yet (a scan creates it)" in before.err
     assert run_cli("scan", fb, *SCAN).code == 0
     assert list((tmp_path / "xdg-data").rglob("index.sqlite"))
     assert not list((tmp_path / "xdg-cache").rglob("index.sqlite"))
