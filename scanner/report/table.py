@@ -22,13 +22,20 @@ BAND_STYLE = {
 MAX_ROWS = 200
 
 
-def _where(r: PostRisk) -> str:
+def _where(r: PostRisk) -> Text:
+    """Where to find the item, then the start of its text so the user recognises it."""
     p = r.post
     if p.url:
-        return p.url
-    if p.platform == "files":
-        return r.media[0].media.locator if r.media else p.locator
-    return f"{p.source} › {p.locator}"
+        place = p.url
+    elif p.platform == "files":
+        place = r.media[0].media.locator if r.media else p.locator
+    else:
+        place = f"{p.source} › {p.locator}"
+    text = Text(place)
+    if r.excerpt:
+        short = r.excerpt if len(r.excerpt) <= 80 else r.excerpt[:79] + "…"
+        text.append(f"\n“{short}”", style="italic")
+    return text
 
 
 def _reasons(r: PostRisk) -> str:
