@@ -110,7 +110,7 @@ def _progress(total: int, enabled: bool):
     )
 
 
-EXCERPT_FIELDS = ("body", "caption", "title", "description", "text", "alt", "file_name")
+EXCERPT_FIELDS = ("body", "caption", "title", "description", "text", "alt")
 EXCERPT_CHARS = 140
 
 
@@ -122,7 +122,7 @@ def excerpt(post: Post, names: Sequence[NameHit], opts: ScanOptions) -> str:
             texts.setdefault(k, v)
     fld = next((f for f in EXCERPT_FIELDS if texts.get(f, "").strip()), None)
     if fld is None:
-        fld = next((f for f, t in texts.items() if t.strip()), None)
+        fld = next((f for f, t in texts.items() if t.strip() and f != "file_name"), None)
     if fld is None:
         return ""
     text = texts[fld]
@@ -136,7 +136,10 @@ def excerpt(post: Post, names: Sequence[NameHit], opts: ScanOptions) -> str:
             if end > last:
                 continue  # overlaps a span already replaced
             mark = "#" if text[start:end].startswith("#") else ""
-            text = text[:start] + mark + shorten(name) + text[end:]
+            short = mark + shorten(name)
+            if short.endswith(".") and text[end : end + 1] == ".":
+                short = short[:-1]  # "Mrs Patel." -> "Mrs P." not "Mrs P.."
+            text = text[:start] + short + text[end:]
             last = start
     text = " ".join(text.split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"

@@ -15,8 +15,8 @@ import warnings
 import imagehash
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from scanner.analyse.fingerprint import fingerprint_version, fingerprints
 from scanner.analyse.faces import detect_faces, detector_version
+from scanner.analyse.fingerprint import fingerprint_version, fingerprints
 from scanner.analyse.metadata import read_metadata
 from scanner.model import MediaFacts, MetadataFacts
 
@@ -27,7 +27,7 @@ try:  # HEIC/HEIF from phones; optional at import so a broken wheel never stops 
 except Exception:  # pragma: no cover - depends on the platform's wheel
     pass
 
-IMAGE_VERSION = "2"
+IMAGE_VERSION = "3"
 """Bump when what this module computes changes, so cached facts are recomputed."""
 
 WORKING_LONG_SIDE = 2048

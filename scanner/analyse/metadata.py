@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from defusedxml import ElementTree as SafeET
-from PIL import Image, IptcImagePlugin
+from PIL import ExifTags, Image, IptcImagePlugin
 
 from scanner.model import MetadataFacts
 
@@ -156,7 +156,7 @@ def _gps(gps: Any) -> tuple[float, float] | None:
 def _has_thumbnail(exif: Any) -> bool:
     """An embedded EXIF thumbnail can keep the uncropped original after an edit."""
     try:
-        ifd1 = exif.get_ifd(0x0001) if hasattr(exif, "get_ifd") else None
+        ifd1 = exif.get_ifd(ExifTags.IFD.IFD1) if hasattr(exif, "get_ifd") else None
         return bool(ifd1) and (0x0201 in ifd1 or 0x0111 in ifd1)
     except Exception:
         return False

@@ -7,6 +7,7 @@ on another machine: a pure function of the media's bytes and the analyser versio
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +45,7 @@ def analyse_one(locator: str, ref: MediaRef, cache_path: Path | None) -> Outcome
     """Read, look up and (if needed) decode one image. Never raises for bad input."""
     try:
         data = read_ref(ref)
-    except (IngestError, OSError) as exc:
+    except (IngestError, OSError, zipfile.BadZipFile) as exc:
         return Outcome(locator=locator, error=_plain(exc))
     cache = _get_cache(cache_path)
     if cache is not None and data:

@@ -200,10 +200,21 @@ def _read_capped(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, locator
     return data
 
 
-@lru_cache(maxsize=32)
 def _open_zip(path: str) -> zipfile.ZipFile:
-    """One open ZipFile per path per process: opening a big zip's directory is not free."""
+    """One open ZipFile per zip per process: opening a big zip's directory is not free.
+
+    Keyed by process id and absolute path: a ZipFile inherited through fork shares its file
+    offset with the parent's, so concurrent reads would corrupt each other.
+    """
+    return _open_zip_for(os.getpid(), os.path.abspath(path))
+
+
+@lru_cache(maxsize=32)
+def _open_zip_for(pid: int, path: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
+
+
+_open_zip.cache_clear = _open_zip_for.cache_clear  # type: ignore[attr-defined]
 
 
 def open_input(path: str) -> Archive:
