@@ -39,8 +39,8 @@ def public_audience(ctx: CheckContext) -> Iterator[Hit]:
     if people:
         n = len(people)
         yield Hit(
-            evidence=f"visible to anyone, with {n} photo{'s' if n != 1 else ''} "
-            "that may show people",
+            evidence=f"a public {'web page' if post.platform == 'web' else 'post'} with {n} "
+            f"photo{'s' if n != 1 else ''} that may show people",
             field="audience",
             media=people[0].media.locator,
         )
