@@ -100,16 +100,87 @@ def test_every_registered_check_fires_on_the_samples(report: dict) -> None:
     assert set(REGISTRY) - fired == set(), "checks that never fire on sample_exports/"
 
 
-def test_both_exports_are_read(report: dict) -> None:
-    """The Facebook and WordPress zips beside photos/ are read from the one folder named."""
+def test_every_export_is_read(report: dict) -> None:
+    """The Facebook, Instagram, X and WordPress zips beside photos/ are read from the one
+    folder named, each with the posts and media the generator put in it."""
     by_platform: dict[str, int] = {}
+    media: dict[str, int] = {}
     for p in report["posts"]:
         by_platform[p["platform"]] = by_platform.get(p["platform"], 0) + 1
-    assert by_platform == {"facebook": 7, "files": 7, "wordpress": 2}
+        analysed = sum(1 for m in p["media"] if m["analysed"])
+        media[p["platform"]] = media.get(p["platform"], 0) + analysed
+    # Instagram: 3 posts (a carousel of 2, two single posts) and 1 story; X: 4 tweets, of
+    # which 3 have a photo saved in tweets_media/.
+    assert by_platform == {"facebook": 7, "files": 7, "wordpress": 2, "instagram": 4, "x": 4}
+    assert media["instagram"] == 5
+    assert media["x"] == 3
     texts = {p["locator"]: p["text_excerpt"] for p in report["posts"]}
     # Meta writes UTF-8 bytes as Latin-1 characters; the report shows the repaired text.
     assert any("Zoë" in t for t in texts.values())
     assert not any("Ã" in t or "â\x80" in t for t in texts.values())
+
+
+def _post(report: dict, platform: str, locator_end: str) -> dict:
+    found = [
+        p
+        for p in report["posts"]
+        if p["platform"] == platform and p["locator"].endswith(locator_end)
+    ]
+    assert len(found) == 1, (platform, locator_end, [p["locator"] for p in report["posts"]])
+    return found[0]
+
+
+def _rules(post: dict) -> dict[str, dict]:
+    return {f["rule"]: f for f in post["findings"]}
+
+
+def test_instagram_text_is_repaired_and_the_upload_gps_is_judged(report: dict) -> None:
+    """Instagram writes UTF-8 as Latin-1 escapes, like Facebook; the report shows real text.
+    The served files carry no EXIF, so the GPS comes from the export's media_metadata."""
+    with zipfile.ZipFile(SAMPLE / gen.IG_ZIP) as zf:
+        raw = zf.read(f"{gen.IG_CONTENT}/posts_1.json").decode("ascii")
+        served = zf.read(f"{gen.IG_TOP}/{gen._ig_posts()[2].photos[0].uri}")
+    assert "\\u00e2\\u00ad\\u0090" in raw  # ⭐ as Meta spells it
+    assert "exif" not in Image.open(io.BytesIO(served)).info
+    nativity = _post(report, "instagram", "posts_1.json#1")
+    assert nativity["text_excerpt"].startswith("Nativity rehearsals have begun ⭐")
+    art = _rules(_post(report, "instagram", "posts_1.json#3"))
+    assert "upload record" in art["location-in-metadata"]["evidence"]
+    assert "Isla" in art["name-with-image"]["evidence"]
+    hashtag = _rules(_post(report, "instagram", "posts_1.json#2"))
+    assert "Amelia H." in hashtag["name-with-image"]["evidence"]  # #WellDoneAmeliaHughes
+    assert "Hughes" not in json.dumps(hashtag)  # names are shortened without --show-names
+
+
+def test_mirrored_instagram_copy_is_linked_to_the_named_photo(report: dict) -> None:
+    """The Instagram post names nobody, but it is the folder's nativity photo (named in its
+    XMP) cropped and mirrored: each copy's linked-name points at the other."""
+    ig = _post(report, "instagram", "posts_1.json#1")
+    folder = _post(report, "files", "photos/nativity_2024.jpg")
+    ig_link, folder_link = _rules(ig)["linked-name"], _rules(folder)["linked-name"]
+    assert ig_link["related"] == ["sample_exports::photos/nativity_2024.jpg"]
+    assert folder_link["related"] == [f"{ig['source']}::{ig['locator']}"]
+    assert "Zoë C." in ig_link["evidence"]
+    assert "name-with-image" not in _rules(ig)
+
+
+def test_x_mentions_staff_and_retweets(report: dict) -> None:
+    """An @mention is a tag and its display name a name; a staff name alone is low; a text
+    tweet is listed with no finding; a retweet is shown but ranked below every own post."""
+    mention = _rules(_post(report, "x", "status/1793621547803049984"))
+    assert "@JennyWright_" in mention["people-tagged"]["evidence"]
+    assert mention["name-with-image"]["severity"] == "high"
+    staff = _rules(_post(report, "x", "status/1787449031145533440"))
+    assert staff["name-with-image"]["severity"] == "low"
+    assert "staff member" in staff["name-with-image"]["evidence"]
+    assert _post(report, "x", "status/1814297720345804800")["findings"] == []
+    retweet = _post(report, "x", "status/1806718265301405697")
+    own = [p for p in report["posts"] if p["own_content"]]
+    assert retweet["own_content"] is False
+    assert [p for p in report["posts"] if not p["own_content"]] == [retweet]
+    # It outscores some of the school's own posts, and is still listed after all of them.
+    assert retweet["score"] > min(p["score"] for p in own)
+    assert retweet["rank"] > max(p["rank"] for p in own)
 
 
 def test_upload_ip_never_reaches_any_output() -> None:

@@ -7,8 +7,9 @@ grass, brick, coffee): no real child appears anywhere. The output is determinist
 library versions give byte-identical files, so the committed folder can be checked against
 a fresh build.
 
-One function per platform export (`facebook_export`, `photos_folder`, ...): adding the
-school's Instagram, X or WordPress export is one more function and one line in `BUILDERS`.
+One function per platform export (`facebook_export`, `photos_folder`, `wordpress_export`,
+`instagram_export`, `x_export`): adding another is one more function and one line in
+`BUILDERS`.
 
 Usage:
     python tools/make_sample_exports.py              # rebuild sample_exports/
@@ -195,6 +196,72 @@ def backdrop(kind: str, w: int, h: int) -> Image.Image:
         d = ImageDraw.Draw(img)
         d.rectangle((0, int(h * 0.2), w, int(h * 0.32)), fill=(25, 70, 30))
         d.rectangle((0, int(h * 0.88), w, int(h * 0.9)), fill=(245, 245, 245))
+    elif kind == "artroom":  # white wall hung with six big paintings, a grey floor
+        d.rectangle((0, 0, w, h), fill=(240, 238, 230))
+        colours = [(200, 40, 60), (40, 110, 200), (250, 200, 30), (60, 170, 90), (150, 60, 170)]
+        for i in range(6):
+            x, y = int(w * (0.03 + (i % 3) * 0.33)), int(h * (0.04 + (i // 3) * 0.26))
+            d.rectangle((x, y, x + int(w * 0.27), y + int(h * 0.2)), fill=colours[i % 5])
+        d.rectangle((0, int(h * 0.82), w, h), fill=(110, 110, 115))
+    elif kind == "gym":  # wall bars across a pale blue wall, an orange sprung floor
+        d.rectangle((0, 0, w, h), fill=(170, 200, 225))
+        for i in range(12):
+            x = int(w * (0.02 + i * 0.08))
+            d.rectangle((x, 0, x + w // 40, int(h * 0.7)), fill=(160, 110, 60))
+        d.rectangle((0, int(h * 0.7), w, h), fill=(215, 120, 40))
+    elif kind == "beach":  # sky, a dark sea band, sand from skimage's gravel
+        d.rectangle((0, 0, w, int(h * 0.3)), fill=(175, 215, 245))
+        d.rectangle((0, int(h * 0.3), w, int(h * 0.48)), fill=(20, 70, 130))
+        img.paste(
+            _texture("gravel", w, h - int(h * 0.48), (170, 150, 100), (245, 225, 170)),
+            (0, int(h * 0.48)),
+        )
+    elif kind == "bakesale":  # bunting on a cream wall over a red and white checked table
+        d.rectangle((0, 0, w, h), fill=(245, 235, 205))
+        for i in range(10):
+            x = int(w * i / 10)
+            d.polygon([(x, 0), (x + w // 10, 0), (x + w // 20, int(h * 0.12))], fill="crimson")
+        top, side = int(h * 0.6), w // 12
+        for row in range((h - top) // side + 1):
+            for col in range(13):
+                if (row + col) % 2 == 0:
+                    x, y = col * side, top + row * side
+                    d.rectangle((x, y, x + side, y + side), fill=(200, 30, 40))
+    elif kind == "sunflowers":  # dug brown soil below a row of big sunflower heads
+        d.rectangle((0, 0, w, int(h * 0.25)), fill=(200, 225, 250))
+        img.paste(
+            _texture("gravel", w, h - int(h * 0.25), (60, 35, 20), (130, 90, 55)),
+            (0, int(h * 0.25)),
+        )
+        for i in range(5):
+            cx, r = int(w * (0.1 + i * 0.2)), w // 14
+            d.ellipse((cx - r, int(h * 0.12), cx + r, int(h * 0.12) + 2 * r), fill=(250, 200, 0))
+            d.ellipse(
+                (cx - r // 2, int(h * 0.12) + r // 2, cx + r // 2, int(h * 0.12) + 3 * r // 2),
+                fill=(90, 50, 20),
+            )
+    elif kind == "fair":  # a marquee in broad red and white diagonal stripes over grass
+        img = _sky_and_grass(w, h, horizon=0.62)
+        d = ImageDraw.Draw(img)
+        stripe = w // 6
+        for i in range(-6, 12, 2):
+            x = i * stripe
+            d.polygon(
+                [
+                    (x, 0),
+                    (x + stripe, 0),
+                    (x + stripe + h // 2, int(h * 0.6)),
+                    (x + h // 2, int(h * 0.6)),
+                ],
+                fill=(210, 30, 40),
+            )
+    elif kind == "music":  # a purple wall, a black piano on the left, a wide window right
+        d.rectangle((0, 0, w, h), fill=(80, 40, 110))
+        d.rectangle((0, int(h * 0.45), int(w * 0.3), int(h * 0.9)), fill=(15, 15, 20))
+        d.rectangle(
+            (int(w * 0.6), int(h * 0.08), int(w * 0.97), int(h * 0.45)), fill=(210, 230, 250)
+        )
+        d.rectangle((0, int(h * 0.9), w, h), fill=(140, 100, 60))
     else:
         raise ValueError(f"unknown backdrop {kind!r}")
     return img.filter(ImageFilter.GaussianBlur(1.5))
@@ -460,6 +527,15 @@ def science_week() -> Image.Image:
     return pupil_scene(1800, 1200, SCIENCE_WEEK, place="museum")
 
 
+@lru_cache(maxsize=1)
+def nativity() -> Image.Image:
+    """Zoë at the nativity rehearsal: named in the folder copy's XMP, and posted to Instagram
+    cropped and mirrored with no name."""
+    return pupil_scene(
+        1200, 800, [Person(face=62, x=0.5, y=0.42, side=0.13, jumper=(200, 170, 40))], place="hall"
+    )
+
+
 def downscaled(img: Image.Image, long_side: int) -> Image.Image:
     """What a platform serves: the same picture resized to `long_side`."""
     copy = img.copy()
@@ -488,7 +564,12 @@ PHOTO_EXPECT: dict[str, tuple[str, ...]] = {
         FACES,
         "linked-name",  # its Facebook copy names Oliver and Isla
     ),
-    "nativity_2024.jpg": ("name-in-file", FACES, "no-consent-name"),
+    "nativity_2024.jpg": (
+        "name-in-file",
+        FACES,
+        "no-consent-name",
+        "linked-name",  # Instagram posted it cropped and mirrored, without the name
+    ),
     "sports_day_03.jpg": (FACES,),  # neutral name, small, no metadata, audience unknown
     "library_roof.jpg": (),
     "school_garden.jpg": (),  # camera make and model alone identify nobody
@@ -563,12 +644,9 @@ def photos_folder(out: Path) -> None:
     )
 
     # A nativity photo whose XMP lists the child by name (PersonInImage), no EXIF.
-    img = pupil_scene(
-        1200, 800, [Person(face=62, x=0.5, y=0.42, side=0.13, jumper=(200, 170, 40))], place="hall"
-    )
     write(
         "nativity_2024.jpg",
-        jpeg(img, quality=60, xmp=Xmp(people=("Zoë Clarke",), title="Nativity 2024")),
+        jpeg(nativity(), quality=60, xmp=Xmp(people=("Zoë Clarke",), title="Nativity 2024")),
     )
 
     # A pupil photo done right: neutral name, small, no metadata.
@@ -1031,6 +1109,425 @@ WP_EXPECT: dict[str, tuple[str, ...]] = {
 """Rules a finished scanner should report per website post: reviewed by hand."""
 
 
+# ---------------------------------------------------------------- Instagram export
+
+IG_TOP = "instagram-oakfieldprimary-2024-11-20-AbCdEf"
+IG_ZIP = f"{IG_TOP}.zip"
+IG_CONTENT = f"{IG_TOP}/your_instagram_activity/content"
+
+
+@dataclass(frozen=True, kw_only=True)
+class IgPhoto:
+    """One media item of an Instagram post; `caption` is the per-item title of a single post."""
+
+    uri: str
+    image: Callable[[], Image.Image]
+    exif: dict[str, object] | None = None
+    """What Instagram keeps of the upload's EXIF under media_metadata.photo_metadata."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IgPost:
+    when: str
+    caption: str
+    photos: tuple[IgPhoto, ...]
+    carousel: bool = False
+    """Carousels carry the caption at top level; single posts on their one media item."""
+    expect: tuple[str, ...] = ()
+    """Rules a finished scanner should report: reviewed by hand."""
+
+
+def _ig_posts() -> list[IgPost]:
+    """posts_1.json, newest first as Instagram lists them."""
+    return [
+        IgPost(
+            when="2024-11-19T16:10:00",
+            caption="Nativity rehearsals have begun ⭐ Not long now!",
+            photos=(
+                IgPhoto(
+                    uri="media/posts/202411/18034567123456789.jpg",
+                    # The folder's nativity photo cropped to 90% and mirrored: no name here,
+                    # but its copy in photos/ names the child in its XMP.
+                    image=lambda: (
+                        nativity()
+                        .crop((60, 40, 1140, 760))
+                        .transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+                    ),
+                ),
+            ),
+            expect=("public-audience", FACES, "linked-name"),
+        ),
+        IgPost(
+            when="2024-11-08T15:20:00",
+            caption="Star of the Week 🌟 #WellDoneAmeliaHughes #OakfieldStars",
+            photos=(
+                IgPhoto(
+                    uri="media/posts/202411/18029876543210987.jpg",
+                    image=lambda: pupil_scene(
+                        1080, 1350, [Person(face=None, x=0.5, y=0.36, side=0.26)], place="artroom"
+                    ),
+                ),
+            ),
+            expect=("name-with-image", "public-audience", FACES),  # the hashtag is a full name
+        ),
+        IgPost(
+            when="2024-10-18T14:45:00",
+            caption="Art week! Isla in Year 4 painted the sea for our class mural 🎨 and the "
+            "whole class tried the climbing bars in PE.",
+            carousel=True,
+            photos=(
+                IgPhoto(
+                    uri="media/posts/202410/18021234567890123.jpg",
+                    image=lambda: pupil_scene(
+                        1080,
+                        1080,
+                        [Person(face=47, x=0.5, y=0.4, side=0.2, jumper=(20, 90, 40))],
+                        place="beach",
+                    ),
+                    exif={
+                        "latitude": SCHOOL_GPS[0],
+                        "longitude": SCHOOL_GPS[1],
+                        "lens_make": "Apple",
+                        "lens_model": "iPhone 13 back camera 5.1mm f/1.6",
+                        "date_time_original": "2024:10:18 10:32:15",
+                        "scene_capture_type": "standard",
+                    },
+                ),
+                IgPhoto(
+                    uri="media/posts/202410/18021234567890124.jpg",
+                    image=lambda: pupil_scene(
+                        1080,
+                        1080,
+                        [
+                            Person(face=14, x=0.3, y=0.42, side=0.14),
+                            Person(face=29, x=0.7, y=0.42, side=0.14),
+                        ],
+                        place="gym",
+                    ),
+                ),
+            ),
+            expect=(
+                "name-with-image",  # a first name with a year group
+                "location-in-metadata",  # Instagram kept the upload's GPS
+                "public-audience",
+                FACES,
+            ),
+        ),
+    ]
+
+
+IG_STORY = IgPost(
+    when="2024-09-27T08:05:00",
+    caption="",
+    photos=(
+        IgPhoto(
+            uri="media/stories/202409/18009988776655443.jpg",
+            image=lambda: pupil_scene(
+                1080,
+                1920,
+                [
+                    Person(face=55, x=0.3, y=0.45, side=0.2, jumper=(200, 170, 40)),
+                    Person(face=93, x=0.7, y=0.47, side=0.2, jumper=(200, 170, 40)),
+                ],
+                place="music",
+            ),
+        ),
+    ),
+    expect=("public-audience", FACES, "high-resolution"),  # 1920 px tall; names nobody
+)
+"""The one story still in the export: a choir rehearsal."""
+
+
+def _ig_item(photo: IgPhoto, when: str, title: str) -> dict:
+    rec: dict[str, object] = {
+        "uri": photo.uri,
+        "creation_timestamp": _ts(when),
+        "title": mojibake(title),
+    }
+    if photo.exif is not None:
+        rec["media_metadata"] = {"photo_metadata": {"exif_data": [photo.exif]}}
+    rec["cross_post_source"] = {"source_app": "FB"}
+    return rec
+
+
+def _ig_record(post: IgPost) -> dict:
+    if post.carousel:
+        return {
+            "media": [_ig_item(p, post.when, "") for p in post.photos],
+            "title": mojibake(post.caption),
+            "creation_timestamp": _ts(post.when),
+        }
+    return {"media": [_ig_item(p, post.when, post.caption) for p in post.photos]}
+
+
+def instagram_export(out: Path) -> None:
+    """The school's Instagram account, "Download your information" in JSON, 2024 layout,
+    under the top folder Instagram names after the account and the export date.
+
+    The account is public. Instagram strips EXIF from the files it serves but keeps some of
+    it in `media_metadata`, as the carousel's first photo shows (GPS of the school field).
+    """
+    posts = _ig_posts()
+    profile = {
+        "profile_user": [
+            {
+                "title": "",
+                "media_map_data": {},
+                "string_map_data": {
+                    "Username": {"href": "", "value": "oakfieldprimary", "timestamp": 0},
+                    "Name": {"href": "", "value": mojibake(SCHOOL), "timestamp": 0},
+                    "Private Account": {"href": "", "value": "False", "timestamp": 0},
+                },
+            }
+        ]
+    }
+    stories = {"ig_stories": [_ig_item(p, IG_STORY.when, "") for p in IG_STORY.photos]}
+    docs = {
+        f"{IG_CONTENT}/posts_1.json": [_ig_record(p) for p in posts],
+        f"{IG_CONTENT}/stories.json": stories,
+        f"{IG_TOP}/personal_information/personal_information/personal_information.json": profile,
+    }
+    with zipfile.ZipFile(out / IG_ZIP, "w") as zf:
+        for name, doc in docs.items():
+            body = json.dumps(doc, indent=2, ensure_ascii=True).encode("ascii")
+            _zip_member(zf, name, body, compress=True)
+        for post in (*posts, IG_STORY):
+            for photo in post.photos:
+                data = jpeg(photo.image(), quality=60)
+                _zip_member(zf, f"{IG_TOP}/{photo.uri}", data, compress=False)
+
+
+# ---------------------------------------------------------------- X (Twitter) archive
+
+X_ZIP = "twitter-2025-08-01-oakfieldpri.zip"
+X_HANDLE = "OakfieldPri"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tweet:
+    tid: str
+    when: str
+    text: str
+    mentions: tuple[tuple[str, str], ...] = ()
+    """(display name, screen name) of each @mention, as entities.user_mentions."""
+    photo: tuple[str, Callable[[], Image.Image]] | None = None
+    """(basename on pbs.twimg.com, picture); saved as data/tweets_media/<id>-<basename>."""
+    alt: str = ""
+    expect: tuple[str, ...] = ()
+    """Rules a finished scanner should report: reviewed by hand."""
+
+
+def _tweets() -> list[Tweet]:
+    """tweets.js, newest first as X lists them."""
+    return [
+        Tweet(
+            tid="1814297720345804800",
+            when="2025-07-18T15:00:00",
+            text="Reminder: school closes at 1:30pm on Friday for the summer holidays. "
+            "Have a lovely break, everyone!",
+            expect=(),  # no photo
+        ),
+        Tweet(
+            tid="1806718265301405697",
+            when="2025-06-28T11:30:00",
+            text="RT @OakfieldPTA: What a summer fair! Thank you to every family who came "
+            "and helped raise £1,240 for the new library books.",
+            mentions=(("Oakfield PTA", "OakfieldPTA"),),
+            photo=(
+                "GRJ4nQbXkAAc7Yt.jpg",
+                lambda: pupil_scene(
+                    1600,
+                    1200,
+                    [
+                        Person(face=21, x=0.3, y=0.72, side=0.09),
+                        Person(face=36, x=0.7, y=0.73, side=0.09),
+                    ],
+                    place="fair",
+                ),
+            ),
+            # Someone else's post: ranked below the school's own posts.
+            expect=("public-audience", FACES),
+        ),
+        Tweet(
+            tid="1793621547803049984",
+            when="2025-05-23T14:10:00",
+            text="Thank you @JennyWright_ for running the cake sale today! 🧁 Year 4 sold out "
+            "by 3 o’clock.",
+            mentions=(("Jenny Wright", "JennyWright_"),),
+            photo=(
+                "GOQx3aBWcAAk2Lm.jpg",
+                lambda: pupil_scene(
+                    1600,
+                    1200,
+                    [
+                        Person(face=8, x=0.3, y=0.4, side=0.09),
+                        Person(face=42, x=0.7, y=0.4, side=0.09),
+                    ],
+                    place="bakesale",
+                ),
+            ),
+            alt="Children behind a table of cakes",
+            expect=(
+                "name-with-image",  # the mention's display name is a parent's full name
+                "people-tagged",  # an @mention is a tag
+                "public-audience",
+                FACES,
+            ),
+        ),
+        Tweet(
+            tid="1787449031145533440",
+            when="2025-05-06T13:25:00",
+            text="Mrs Patel's class planted sunflowers this afternoon 🌻 We will measure "
+            "them every week.",
+            photo=(
+                "GM9kTq2XcAA1wZf.jpg",
+                lambda: pupil_scene(
+                    1600,
+                    1200,
+                    [
+                        Person(face=58, x=0.28, y=0.6, side=0.08, jumper=(20, 90, 40)),
+                        Person(face=73, x=0.72, y=0.6, side=0.08, jumper=(20, 90, 40)),
+                    ],
+                    place="sunflowers",
+                ),
+            ),
+            expect=("name-with-image", "public-audience", FACES),  # staff only: low
+        ),
+    ]
+
+
+def _x_created(when: str) -> str:
+    """`Fri May 23 14:10:00 +0000 2025`, as the archive writes created_at."""
+    stamp = datetime.fromisoformat(when).replace(tzinfo=UTC)
+    return stamp.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def _x_record(t: Tweet) -> dict:
+    mentions = []
+    for name, handle in t.mentions:
+        at = t.text.find("@" + handle)
+        mentions.append(
+            {
+                "name": name,
+                "screen_name": handle,
+                "indices": [str(at), str(at + len(handle) + 1)],
+                "id_str": str(abs(hash_id(handle))),
+                "id": str(abs(hash_id(handle))),
+            }
+        )
+    tweet: dict[str, object] = {
+        "edit_info": {
+            "initial": {
+                "editTweetIds": [t.tid],
+                "editableUntil": "",
+                "editsRemaining": "5",
+                "isEditEligible": True,
+            }
+        },
+        "retweeted": False,
+        "source": '<a href="https://mobile.twitter.com" rel="nofollow">Twitter Web App</a>',
+        "entities": {"hashtags": [], "symbols": [], "user_mentions": mentions, "urls": []},
+        "display_text_range": ["0", str(len(t.text))],
+        "favorite_count": "0",
+        "id_str": t.tid,
+        "truncated": False,
+        "retweet_count": "0",
+        "id": t.tid,
+        "created_at": _x_created(t.when),
+        "favorited": False,
+        "full_text": t.text,
+        "lang": "en",
+    }
+    if t.photo:
+        base, img = t.photo
+        w, h = img().size
+        media = {
+            "expanded_url": f"https://x.com/{X_HANDLE}/status/{t.tid}/photo/1",
+            "source_status_id": t.tid,
+            "indices": [str(len(t.text)), str(len(t.text) + 24)],
+            "url": "https://t.co/AbCdEf1234",
+            "media_url": f"http://pbs.twimg.com/media/{base}",
+            "id_str": t.tid[:-2] + "01",
+            "id": t.tid[:-2] + "01",
+            "media_url_https": f"https://pbs.twimg.com/media/{base}",
+            "sizes": {"large": {"w": str(w), "h": str(h), "resize": "fit"}},
+            "type": "photo",
+            "display_url": "pic.x.com/AbCdEf1234",
+        }
+        if t.alt:
+            media["ext_alt_text"] = t.alt
+        tweet["entities"]["media"] = [media]  # type: ignore[index]
+        tweet["extended_entities"] = {"media": [media]}
+    return {"tweet": tweet}
+
+
+def hash_id(text: str) -> int:
+    """A stable fake account id for a handle (Python's hash() changes between runs)."""
+    return int.from_bytes(text.encode("utf-8")[:7].ljust(7, b"\0"), "big")
+
+
+def x_export(out: Path) -> None:
+    """The school's X account archive ("Download an archive of your data"), 2022+ layout:
+    `data/manifest.js` lists `data/tweets.js`, whose media are `data/tweets_media/<id>-<name>`.
+
+    X strips EXIF from uploads, so the saved photos carry none; the account is public (the
+    manifest says it was never protected).
+    """
+    tweets = _tweets()
+    manifest = {
+        "userInfo": {
+            "accountId": "1180000000000000001",
+            "userName": X_HANDLE,
+            "displayName": SCHOOL,
+        },
+        "archiveInfo": {
+            "sizeBytes": "0",
+            "generationDate": "2025-08-01T09:00:00.000Z",
+            "isPartialArchive": False,
+        },
+        "readmeInfo": {"fileName": "data/README.txt", "directory": "data/", "name": "README.txt"},
+        "dataTypes": {
+            "tweets": {
+                "mediaDirectory": "data/tweets_media",
+                "files": [
+                    {
+                        "fileName": "data/tweets.js",
+                        "globalName": "YTD.tweets.part0",
+                        "count": str(len(tweets)),
+                    }
+                ],
+            },
+            "protectedHistory": {
+                "files": [
+                    {
+                        "fileName": "data/protected-history.js",
+                        "globalName": "YTD.protected_history.part0",
+                        "count": "0",
+                    }
+                ]
+            },
+        },
+    }
+    body = json.dumps([_x_record(t) for t in tweets], indent=2, ensure_ascii=False)
+    with zipfile.ZipFile(out / X_ZIP, "w") as zf:
+        _zip_member(
+            zf,
+            "data/manifest.js",
+            ("window.__THAR_CONFIG = " + json.dumps(manifest, indent=2)).encode("utf-8"),
+            compress=True,
+        )
+        _zip_member(
+            zf, "data/tweets.js", ("window.YTD.tweets.part0 = " + body).encode("utf-8"), True
+        )
+        _zip_member(
+            zf, "data/protected-history.js", b"window.YTD.protected_history.part0 = []", True
+        )
+        for t in tweets:
+            if t.photo:
+                base, img = t.photo
+                _zip_member(zf, f"data/tweets_media/{t.tid}-{base}", jpeg(img(), quality=60), False)
+
+
 # ---------------------------------------------------------------- the school's own lists
 
 ROSTER = (
@@ -1060,6 +1557,8 @@ BUILDERS: tuple[Callable[[Path], None], ...] = (
     facebook_export,
     photos_folder,
     wordpress_export,
+    instagram_export,
+    x_export,
     school_lists,
 )
 """One function per platform export; each writes its part under the output folder."""
@@ -1129,7 +1628,7 @@ def intended_pairs(top: str = "sample_exports") -> list[tuple[str, str, str]]:
     """What a finished scanner (name lexicon and face detection in place) should report.
 
     Post locators follow the adapters: a loose photo is its path in the folder, a Facebook
-    post is `<posts file>#<1-based position>`.
+    or Instagram post is `<posts file>#<1-based position>`, a tweet is `status/<id>`.
     """
     pairs = {
         (top, f"photos/{name}", rule) for name, rules in PHOTO_EXPECT.items() for rule in rules
@@ -1139,6 +1638,11 @@ def intended_pairs(top: str = "sample_exports") -> list[tuple[str, str, str]]:
         pairs.update((f"{top}/{FACEBOOK_ZIP}", f"{posts_file}#{i}", rule) for rule in post.expect)
     for locator, rules in WP_EXPECT.items():
         pairs.update((f"{top}/{WP_ZIP}", locator, rule) for rule in rules)
+    for i, ig in enumerate(_ig_posts(), start=1):
+        pairs.update((f"{top}/{IG_ZIP}", f"{IG_CONTENT}/posts_1.json#{i}", r) for r in ig.expect)
+    pairs.update((f"{top}/{IG_ZIP}", f"{IG_CONTENT}/stories.json#1", r) for r in IG_STORY.expect)
+    for t in _tweets():
+        pairs.update((f"{top}/{X_ZIP}", f"status/{t.tid}", rule) for rule in t.expect)
     return sorted(pairs)
 
 
