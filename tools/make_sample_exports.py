@@ -1118,7 +1118,7 @@ IG_CONTENT = f"{IG_TOP}/your_instagram_activity/content"
 
 @dataclass(frozen=True, kw_only=True)
 class IgPhoto:
-    """One media item of an Instagram post; `caption` is the per-item title of a single post."""
+    """One media item of an Instagram post (a single post's caption is its title)."""
 
     uri: str
     image: Callable[[], Image.Image]
@@ -1411,8 +1411,8 @@ def _x_record(t: Tweet) -> dict:
                 "name": name,
                 "screen_name": handle,
                 "indices": [str(at), str(at + len(handle) + 1)],
-                "id_str": str(abs(hash_id(handle))),
-                "id": str(abs(hash_id(handle))),
+                "id_str": str(_account_id(handle)),
+                "id": str(_account_id(handle)),
             }
         )
     tweet: dict[str, object] = {
@@ -1461,8 +1461,8 @@ def _x_record(t: Tweet) -> dict:
     return {"tweet": tweet}
 
 
-def hash_id(text: str) -> int:
-    """A stable fake account id for a handle (Python's hash() changes between runs)."""
+def _account_id(text: str) -> int:
+    """A stable made-up account id for a handle (Python's hash() changes between runs)."""
     return int.from_bytes(text.encode("utf-8")[:7].ljust(7, b"\0"), "big")
 
 
