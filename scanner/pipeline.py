@@ -8,6 +8,7 @@ and the progress bar, and nothing else.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from scanner.analyse.image import analyser_version
 from scanner.analyse.names import NameFinder, shorten
 from scanner.analyse.worker import Outcome, analyse_one
 from scanner.checks.interface import CheckContext
@@ -34,6 +36,7 @@ from scanner.model import (
     post_key,
 )
 from scanner.rules import Policy, rank, run_checks, score_post
+from scanner.store import prepare_cache
 
 PROGRESS_MIN_IMAGES = 40
 """Below this many images a scan takes a second or two: no progress bar."""
@@ -79,6 +82,11 @@ def analyse_media(todo: Sequence[tuple[str, MediaRef]], opts: ScanOptions) -> It
     """Analyse each media once, in a process pool when there is more than one image."""
     jobs = opts.jobs or os.cpu_count() or 1
     cache = opts.cache_path
+    if cache is not None:
+        try:
+            prepare_cache(cache, analyser_version())
+        except sqlite3.Error:
+            cache = None  # an unusable cache only costs time
     if jobs <= 1 or len(todo) <= 1:
         for loc, ref in todo:
             yield analyse_one(loc, ref, cache)
@@ -136,6 +144,9 @@ def excerpt(post: Post, names: Sequence[NameHit], opts: ScanOptions) -> str:
             if end > last:
                 continue  # overlaps a span already replaced
             mark = "#" if text[start:end].startswith("#") else ""
+            if start > 0 and text[start - 1] == "@":  # a handle: shorten it whole
+                while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    end += 1
             short = mark + shorten(name)
             if short.endswith(".") and text[end : end + 1] == ".":
                 short = short[:-1]  # "Mrs Patel." -> "Mrs P." not "Mrs P.."

@@ -41,14 +41,19 @@ def facts_from_json(text: str) -> MediaFacts:
 
 
 class FactsCache:
-    """digest + analyser version -> MediaFacts. Safe to open from several processes."""
+    """digest + analyser version -> MediaFacts. Safe to open from several processes.
+
+    The cache only saves time: if SQLite is busy or the file is damaged, a lookup is a miss
+    and a write is dropped, and the scan goes on.
+    """
 
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=30)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        if self._db.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+            self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS facts (digest TEXT NOT NULL, version TEXT NOT NULL, "
             "facts TEXT NOT NULL, PRIMARY KEY (digest, version))"
@@ -56,17 +61,28 @@ class FactsCache:
         self._db.commit()
 
     def get(self, digest: str) -> MediaFacts | None:
-        row = self._db.execute(
-            "SELECT facts FROM facts WHERE digest = ? AND version = ?", (digest, self.version)
-        ).fetchone()
-        return facts_from_json(row[0]) if row else None
+        try:
+            row = self._db.execute(
+                "SELECT facts FROM facts WHERE digest = ? AND version = ?", (digest, self.version)
+            ).fetchone()
+            return facts_from_json(row[0]) if row else None
+        except (sqlite3.Error, ValueError, TypeError, KeyError):
+            return None
 
     def put(self, facts: MediaFacts) -> None:
-        self._db.execute(
-            "INSERT OR REPLACE INTO facts (digest, version, facts) VALUES (?, ?, ?)",
-            (facts.digest, self.version, facts_to_json(facts)),
-        )
-        self._db.commit()
+        try:
+            self._db.execute(
+                "INSERT OR REPLACE INTO facts (digest, version, facts) VALUES (?, ?, ?)",
+                (facts.digest, self.version, facts_to_json(facts)),
+            )
+            self._db.commit()
+        except sqlite3.Error:
+            self._db.rollback()
 
     def close(self) -> None:
         self._db.close()
+
+
+def prepare_cache(path: Path, version: str) -> None:
+    """Create the cache file and its table once, before worker processes open it together."""
+    FactsCache(path, version).close()

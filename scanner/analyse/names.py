@@ -287,6 +287,8 @@ class NameFinder:
         if any(h.kind in (NameKind.STAFF, NameKind.PUBLIC) for h in found):
             return [_shift(h, offset) for h in found]
         words = [m.group(0) for m in _TOKEN.finditer(value)]
+        # A handle is one CamelCase run ("OakfieldPTA", "JennyWright"): judge its words.
+        words = [w[a:b] for w in words for a, b in self._camel(w)]
         keys = [fold(w) for w in words]
         if not words:
             return []

@@ -7,6 +7,7 @@ on another machine: a pure function of the media's bytes and the analyser versio
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,10 @@ def _get_cache(path: Path | None) -> FactsCache | None:
     if path is None:
         return None
     if _cache is None or _cache_path != path:
-        _cache = FactsCache(path, analyser_version())
+        try:
+            _cache = FactsCache(path, analyser_version())
+        except sqlite3.Error:
+            return None  # an unusable cache only costs time
         _cache_path = path
     return _cache
 

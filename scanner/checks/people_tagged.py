@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from scanner.checks.interface import CheckContext, Hit, check
 from scanner.checks.people import image_media
+from scanner.model import NameKind
 
 
 @check("people-tagged", guidance="G2, G6")
@@ -30,11 +31,14 @@ def people_tagged(ctx: CheckContext) -> Iterator[Hit]:
     images = image_media(ctx.media)
     if not images:
         return
-    tagged = list(ctx.post.tagged) + [t for m in images for t in m.media.tagged]
-    if tagged:
-        shown = list(dict.fromkeys(ctx.shown(t) if not t.startswith("@") else t for t in tagged))
+    # Tags the name finder reads as people: an organisation's handle (@OakfieldPTA) is not.
+    people = [h for h in ctx.names if h.field == "tags" and h.kind is not NameKind.PUBLIC]
+    if people:
+        shown = list(dict.fromkeys(ctx.shown(h.name) for h in people))
+        n = len(shown)
         yield Hit(
-            evidence=f"{len(shown)} tagged: {', '.join(shown[:4])}{' …' if len(shown) > 4 else ''}",
+            evidence=f"{n} {'person' if n == 1 else 'people'} tagged: {', '.join(shown[:4])}"
+            f"{' …' if n > 4 else ''}",
             field="tags",
             media=images[0].media.locator,
         )
