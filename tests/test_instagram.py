@@ -223,4 +223,5 @@ def test_scan_end_to_end_json(run_cli, tmp_path: Path) -> None:
     tagged = next(p for p in report["posts"] if p["locator"] == "content/posts_1.json#2")
     rules = {f["rule"]: f for f in tagged["findings"]}
     assert {"people-tagged", "name-with-image"} <= set(rules)
-    assert "@amelia.hughes.mum" in rules["people-tagged"]["evidence"]
+    assert "@ameli…" in rules["people-tagged"]["evidence"]  # handles are shortened too
+    assert "@amelia.hughes.mum" not in rules["people-tagged"]["evidence"]

@@ -168,7 +168,7 @@ def test_x_mentions_staff_and_retweets(report: dict) -> None:
     """An @mention is a tag and its display name a name; a staff name alone is low; a text
     tweet is listed with no finding; a retweet is shown but ranked below every own post."""
     mention = _rules(_post(report, "x", "status/1793621547803049984"))
-    assert "@JennyWright_" in mention["people-tagged"]["evidence"]
+    assert "@Jenny…" in mention["people-tagged"]["evidence"]  # handles are shortened too
     assert mention["name-with-image"]["severity"] == "high"
     staff = _rules(_post(report, "x", "status/1787449031145533440"))
     assert staff["name-with-image"]["severity"] == "low"

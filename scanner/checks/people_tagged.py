@@ -33,12 +33,25 @@ def people_tagged(ctx: CheckContext) -> Iterator[Hit]:
         return
     # Tags the name finder reads as people: an organisation's handle (@OakfieldPTA) is not.
     people = [h for h in ctx.names if h.field == "tags" and h.kind is not NameKind.PUBLIC]
-    if people:
-        shown = list(dict.fromkeys(ctx.shown(h.name) for h in people))
-        n = len(shown)
-        yield Hit(
-            evidence=f"{n} {'person' if n == 1 else 'people'} tagged: {', '.join(shown[:4])}"
-            f"{' …' if n > 4 else ''}",
-            field="tags",
-            media=images[0].media.locator,
-        )
+    if not people:
+        return
+    raw = list(dict.fromkeys([*ctx.post.tagged, *(t for m in images for t in m.media.tagged)]))
+    firsts = {h.name.split()[0].lower() for h in people if h.name.split()}
+    persons = [t for t in raw if any(f in t.lower() for f in firsts)] or raw
+    shown = list(dict.fromkeys(_display(t, ctx) for t in persons))
+    n = len(shown)
+    yield Hit(
+        evidence=f"{n} {'person' if n == 1 else 'people'} tagged: {', '.join(shown[:4])}"
+        f"{' …' if n > 4 else ''}",
+        field="tags",
+        media=images[0].media.locator,
+    )
+
+
+def _display(tag: str, ctx: CheckContext) -> str:
+    """A tag as the report may show it: handles cut short ('@amelia.hughes.mum' -> '@ameli…')."""
+    if ctx.show_names:
+        return tag
+    if tag.startswith("@"):
+        return tag[:6] + "…" if len(tag) > 6 else tag
+    return ctx.shown(tag)
