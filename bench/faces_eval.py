@@ -264,11 +264,42 @@ def speed(root: Path, repeat: int) -> None:
 # ---------------------------------------------------------------- alternatives
 
 
-def _opencv(cascade: str, long_side: int, sf: float, mn: int, profile: bool = False) -> Detector:
+def _skimage_lbp():
+    """scikit-image's copy of OpenCV's LBP face cascade; its XML misspells one tag, which
+    stops OpenCV from loading the file as it is, so it is read from memory with the tag fixed."""
+    import os
+
+    import cv2
+    import skimage
+
+    data = os.path.join(os.path.dirname(skimage.__file__), "data")
+    path = os.path.join(data, "lbpcascade_frontalface_opencv.xml")
+    with open(path, encoding="utf-8") as f:
+        text = f.read().replace("featuhreParams", "featureParams")
+    storage = cv2.FileStorage(text, cv2.FILE_STORAGE_READ | cv2.FILE_STORAGE_MEMORY)
+    lbp = cv2.CascadeClassifier()
+    lbp.read(storage.getFirstTopLevelNode())
+    return lbp
+
+
+def _opencv(
+    cascade: str,
+    long_side: int,
+    sf: float,
+    mn: int,
+    profile: bool = False,
+    min_size: int = 20,
+    coarse_above: int = 0,
+) -> Detector:
+    """A cascade at one setting. `coarse_above` > 0: coarse to fine, windows up to that size at
+    `long_side`, larger faces on a copy of half that size (a quarter of the pixels)."""
     import cv2
 
     cv2.setNumThreads(1)
-    front = cv2.CascadeClassifier(cv2.data.haarcascades + cascade)
+    if cascade == "lbp":
+        front = _skimage_lbp()
+    else:
+        front = cv2.CascadeClassifier(cv2.data.haarcascades + cascade)
     side = cv2.CascadeClassifier(cv2.data.haarcascades + "haarcascade_profileface.xml")
 
     def run(img: Image.Image, original: tuple[int, int]) -> Boxes:
@@ -278,8 +309,19 @@ def _opencv(cascade: str, long_side: int, sf: float, mn: int, profile: bool = Fa
             gray = cv2.resize(
                 gray, (round(img.width * s), round(img.height * s)), interpolation=cv2.INTER_AREA
             )
-        kw = {"scaleFactor": sf, "minNeighbors": mn, "minSize": (20, 20)}
-        found = [tuple(b) for b in front.detectMultiScale(gray, **kw)]
+        kw = {"scaleFactor": sf, "minNeighbors": mn, "minSize": (min_size, min_size)}
+        if coarse_above:
+            fine = front.detectMultiScale(gray, maxSize=(coarse_above, coarse_above), **kw)
+            half = cv2.resize(
+                gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA
+            )
+            k = gray.shape[1] / half.shape[1]
+            kw["minSize"] = (20, 20)
+            coarse = [tuple(round(v * k) for v in b) for b in front.detectMultiScale(half, **kw)]
+            found = [tuple(b) for b in fine]
+            found += [b for b in coarse if all(fs.iou(b, f) < 0.3 for f in found)]
+        else:
+            found = [tuple(b) for b in front.detectMultiScale(gray, **kw)]
         if profile:
             extra = [tuple(b) for b in side.detectMultiScale(gray, **kw)]
             flipped = np.ascontiguousarray(gray[:, ::-1])
@@ -320,6 +362,17 @@ def _dlib(long_side: int, upsample: int) -> Detector | None:
 def compare(root: Path, entries: list[fs.Entry]) -> None:
     alt2 = "haarcascade_frontalface_alt2.xml"
     candidates: list[tuple[str, Detector | None]] = [
+        (
+            "OpenCV Haar alt2 @1024, 1.1, 4, windows from 24 px",
+            _opencv(alt2, 1024, 1.1, 4, min_size=24),
+        ),
+        (
+            "OpenCV Haar alt2 @1024, 1.1, 4, from 24 px, larger than 48 px at 512",
+            _opencv(alt2, 1024, 1.1, 4, min_size=24, coarse_above=48),
+        ),
+        ("OpenCV Haar alt2 @1024, scale 1.15, neighbours 3", _opencv(alt2, 1024, 1.15, 3)),
+        ("OpenCV Haar alt2 @1024, scale 1.15, neighbours 4", _opencv(alt2, 1024, 1.15, 4)),
+        ("OpenCV Haar alt2 @1024, scale 1.12, neighbours 4", _opencv(alt2, 1024, 1.12, 4)),
         ("OpenCV Haar alt2 @1024, scale 1.2, neighbours 4", _opencv(alt2, 1024, 1.2, 4)),
         ("OpenCV Haar alt2 @1024, scale 1.1, neighbours 3", _opencv(alt2, 1024, 1.1, 3)),
         ("OpenCV Haar alt2 @1024, scale 1.1, neighbours 5", _opencv(alt2, 1024, 1.1, 5)),
@@ -334,6 +387,11 @@ def compare(root: Path, entries: list[fs.Entry]) -> None:
             "OpenCV Haar frontalface_default @1024, 1.1, 4",
             _opencv("haarcascade_frontalface_default.xml", 1024, 1.1, 4),
         ),
+        (
+            "OpenCV Haar frontalface_alt (stumps) @1024, 1.1, 4",
+            _opencv("haarcascade_frontalface_alt.xml", 1024, 1.1, 4),
+        ),
+        ("OpenCV LBP (scikit-image's copy) @1024, 1.1, 4", _opencv("lbp", 1024, 1.1, 4)),
         ("dlib HOG @1024, upsample 1 (dlib-bin)", _dlib(1024, 1)),
         ("dlib HOG @2048, upsample 0 (dlib-bin)", _dlib(2048, 0)),
     ]

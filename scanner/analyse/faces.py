@@ -3,7 +3,7 @@
 The detector is OpenCV's Haar cascade `haarcascade_frontalface_alt2.xml`, which ships inside
 the opencv-python-headless wheel: nothing is downloaded at run time. It runs on a copy of the
 working image (already decoded for fingerprinting) scaled to at most DETECT_LONG_SIDE px, one
-thread per process, so that it costs about what decoding and hashing a 12 MP photo costs.
+thread per process (the scan already runs one process per core).
 
 Faces are only counted and measured. No face is ever recognised, described or compared with
 another face: that would be biometric special-category data under UK GDPR (Article 9), and
@@ -27,7 +27,8 @@ SCALE_FACTOR = 1.1
 MIN_NEIGHBOURS = 4
 """Overlapping hits needed to count a face: 3 lets textures through, 5 loses small faces."""
 MIN_WINDOW = 20
-"""The cascade's own window (20x20 px): nothing smaller can be found at detection scale."""
+"""Smallest window searched: the cascade's own 20x20 px. Starting at 24 px saves only a sixth
+of the time and loses a fifth of the 30-39 px faces (docs/FACES.md), so every size is searched."""
 SMALLEST_FACE = 24
 """Smallest face side (detection pixels) found most of the time (3 in 4): see docs/FACES.md."""
 VERSION = f"haar-alt2@{DETECT_LONG_SIDE}/{SCALE_FACTOR}/{MIN_NEIGHBOURS}"
@@ -41,6 +42,7 @@ class Settings:
     long_side: int = DETECT_LONG_SIDE
     scale_factor: float = SCALE_FACTOR
     min_neighbours: int = MIN_NEIGHBOURS
+    min_window: int = MIN_WINDOW
 
 
 DEFAULT = Settings()
@@ -118,7 +120,7 @@ def find_faces(
         gray,
         scaleFactor=settings.scale_factor,
         minNeighbors=settings.min_neighbours,
-        minSize=(MIN_WINDOW, MIN_WINDOW),
+        minSize=(settings.min_window, settings.min_window),
     )
     fx = original[0] / gray.shape[1]
     fy = original[1] / gray.shape[0]
