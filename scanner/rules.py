@@ -69,7 +69,10 @@ class Policy:
 def load_policy(default: Path, override: Path | None = None) -> Policy:
     """Read the default policy and, if given, a school's overrides on top of it."""
     raw = _read_toml(default)
-    sources = [str(default)]
+    from scanner.resources import default_policy_path
+
+    # The built-in policy is named as such: its install path means nothing to a governor.
+    sources = ["the built-in policy" if default == default_policy_path() else str(default)]
     if override is not None:
         _merge(raw, _read_toml(override), str(override))
         sources.append(str(override))

@@ -250,3 +250,17 @@ def test_old_post_is_judged_against_as_of(run_cli, tmp_path):
     assert hits(date(2021, 9, 1)) == []
     (hit,) = hits(date(2023, 9, 1))
     assert "2020-09-01" in hit.evidence and "2023-09-01" in hit.evidence
+
+
+@pytest.mark.parametrize("columns", ["72", "80", "120", "200"])
+def test_table_fits_the_terminal_width_without_cutting_anything_off(
+    run_cli, photos, monkeypatch, columns
+):
+    monkeypatch.setenv("COLUMNS", columns)
+    out = run_cli("scan", photos, "--fail-on", "never").out
+    rows = [line for line in out.splitlines() if line.startswith("│")]
+    assert rows, "the table has rows"
+    assert all(line.rstrip().endswith("│") for line in rows), "a column was cut off"
+    assert max(len(line) for line in rows) <= int(columns)
+    where = "".join(line.split("│")[-3].strip() for line in rows)  # the Where column
+    assert "sports_day_01.jpg" in where  # long paths wrap rather than vanish
