@@ -156,16 +156,21 @@ def excerpt(post: Post, names: Sequence[NameHit], opts: ScanOptions) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
-def scan(paths: Sequence[str], opts: ScanOptions) -> Report:
-    """Scan the inputs and judge every post against the policy."""
-    posts, skipped = ingest(paths, debug=opts.debug)
+def analyse_posts(
+    posts: Sequence[Post], opts: ScanOptions
+) -> tuple[dict[str, MediaFacts | None], list[Skipped], int, int]:
+    """Facts for every image of the posts, each analysed once (or read from the cache).
 
+    Returns the facts by media locator, what could not be analysed, and how many images were
+    decoded in this run and how many came from the cache.
+    """
     todo: dict[str, MediaRef] = {}
     for post in posts:
         for m in post.media:
             if m.kind == "image" and m.ref is not None and m.locator not in todo:
                 todo[m.locator] = m.ref
     facts: dict[str, MediaFacts | None] = {}
+    skipped: list[Skipped] = []
     analysed = cached = 0
     bar = _progress(len(todo), opts.progress)
     task = bar.add_task("Analysing images", total=len(todo)) if bar else None
@@ -185,6 +190,14 @@ def scan(paths: Sequence[str], opts: ScanOptions) -> Report:
     finally:
         if bar:
             bar.stop()
+    return facts, skipped, analysed, cached
+
+
+def scan(paths: Sequence[str], opts: ScanOptions) -> Report:
+    """Scan the inputs and judge every post against the policy."""
+    posts, skipped = ingest(paths, debug=opts.debug)
+    facts, not_analysed, analysed, cached = analyse_posts(posts, opts)
+    skipped.extend(not_analysed)
 
     finder = opts.finder or NameFinder()
     names = {post_key(p): finder.names_in_post(p, facts) for p in posts}
