@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scanner.checks.interface import CheckContext, Hit, check
-from scanner.checks.people import image_media
+from scanner.checks.people import image_media, may_show_people
 from scanner.model import NameKind
 
 
@@ -13,7 +13,8 @@ from scanner.model import NameKind
 def people_tagged(ctx: CheckContext) -> Iterator[Hit]:
     """
     What it finds:
-        A photo post on which the platform records tagged people or @mentions.
+        A photo post on which the platform records tagged people or @mentions, when a photo
+        may show people (faces found, or not checked).
 
     Why it matters for pupils:
         A tag links the photo to a person's profile, and often to their family's: a name
@@ -28,9 +29,9 @@ def people_tagged(ctx: CheckContext) -> Iterator[Hit]:
     Fix:
         Remove the tags; set the account so that others cannot tag people in its photos.
     """
-    images = image_media(ctx.media)
+    images = [m for m in image_media(ctx.media) if may_show_people(m.facts)]
     if not images:
-        return
+        return  # a tag on a photo with no face is judged by name-with-image as unconfirmed
     # Tags the name finder reads as people: an organisation's handle (@OakfieldPTA) is not.
     people = [h for h in ctx.names if h.field == "tags" and h.kind is not NameKind.PUBLIC]
     if not people:

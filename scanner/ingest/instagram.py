@@ -283,7 +283,8 @@ class InstagramAdapter:
         else:
             found = ctx.resolve(member) or ctx.resolve(uri)
             ref, loc = found if found else (None, archive.locator(member))
-        texts["file_name"] = posixpath.basename(uri)
+        # No file_name text: Instagram renames every upload to numeric ids, so the file name
+        # can carry no name.
         return Media(locator=loc, ref=ref, kind=kind, texts=texts, platform_facts=facts)
 
     @staticmethod

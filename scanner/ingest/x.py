@@ -285,7 +285,8 @@ class XAdapter:
                 if not found:
                     continue
                 ref, loc = found
-            texts["file_name"] = posixpath.basename(member)
+            # No file_name text: X names media "<tweet id>-<random id>", never the uploader's
+            # own file name, so it can carry no name ("ChiHmY" is not "Chi").
             is_video = kind == "video" and base.lower().endswith((".mp4", ".mov"))
             return Media(
                 locator=loc,
