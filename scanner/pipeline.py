@@ -69,15 +69,6 @@ class ScanOptions:
     extra: dict[str, object] = field(default_factory=dict)
 
 
-def _worker_start() -> None:
-    """Drop zip handles inherited from the parent process. A forked ZipFile shares its file
-    offset with the parent's copy, so two workers reading one export zip at once corrupt
-    each other's reads (Bad CRC-32, EOFError); each worker opens its own handle instead."""
-    from scanner.ingest import archive
-
-    archive._open_zip.cache_clear()
-
-
 def analyse_media(todo: Sequence[tuple[str, MediaRef]], opts: ScanOptions) -> Iterable[Outcome]:
     """Analyse each media once, in a process pool when there is more than one image."""
     jobs = opts.jobs or os.cpu_count() or 1
@@ -91,7 +82,7 @@ def analyse_media(todo: Sequence[tuple[str, MediaRef]], opts: ScanOptions) -> It
         for loc, ref in todo:
             yield analyse_one(loc, ref, cache)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_start) as pool:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         yield from pool.map(
             analyse_one,
             [t[0] for t in todo],

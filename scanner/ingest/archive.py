@@ -214,9 +214,6 @@ def _open_zip_for(pid: int, path: str) -> zipfile.ZipFile:
     return zipfile.ZipFile(path)
 
 
-_open_zip.cache_clear = _open_zip_for.cache_clear  # type: ignore[attr-defined]
-
-
 def open_input(path: str) -> Archive:
     """Open what the user gave, choosing folder, zip or single file by content."""
     p = Path(path)
